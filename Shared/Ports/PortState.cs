@@ -1,0 +1,31 @@
+namespace PortScan.Shared.Ports;
+
+/// <summary>
+/// What a scan concluded about one port, in nmap's vocabulary. Every requested port ends in
+/// exactly one of these states, so counts always add up to the number of ports requested.
+/// </summary>
+public enum PortState
+{
+    /// <summary>No worker reported a result (the worker failed, or the scan was interrupted).</summary>
+    Unscanned = 0,
+
+    /// <summary>The TCP handshake completed with a real listener.</summary>
+    Open,
+
+    /// <summary>The host answered with a reset: reachable, nothing listening.</summary>
+    Closed,
+
+    /// <summary>No answer within the timeout, or the host or network was unreachable.</summary>
+    Filtered,
+}
+
+public static class PortStateNames
+{
+    public static string ToWireName(this PortState state) => state switch
+    {
+        PortState.Open => "open",
+        PortState.Closed => "closed",
+        PortState.Filtered => "filtered",
+        _ => "unscanned",
+    };
+}

@@ -1,0 +1,320 @@
+using System.Diagnostics;
+using System.Net;
+using PortScan.Shared.Ports;
+using PortScan.Worker.Native;
+using static PortScan.Worker.Native.LinuxSockets;
+
+namespace PortScan.Worker;
+
+/// <summary>
+/// The connect-scan engine: one thread, non-blocking connects, epoll for the ones in flight.
+/// <para>
+/// At most <c>concurrency</c> connects are outstanding. With <c>concurrency = 1</c> this is the
+/// original article's scanner: one connect at a time, each waiting up to the timeout.
+/// </para>
+/// <para>
+/// A refused socket returns to the TCP CLOSE state and Linux lets it connect again, so refused
+/// sockets are reused. On loopback the SYN and its RST are handled inside the connect() call, so
+/// asking again at once (a second connect()) usually settles the port with no epoll round trip.
+/// </para>
+/// </summary>
+internal sealed unsafe class ConnectScanner : IDisposable
+{
+    private const int MaxEvents = 256;
+
+    // Out of descriptors or ephemeral ports with nothing in flight to free any: wait, then give up.
+    private static readonly TimeSpan ResourceGiveUp = TimeSpan.FromSeconds(30);
+
+    private readonly TargetSocketAddress _address;
+    private readonly long _timeoutTicks;
+    private readonly int _epoll;
+    private readonly byte[] _events = new byte[MaxEvents * EpollEventSize];
+    private readonly Stack<int> _reusable = new();
+    private readonly Dictionary<int, InFlight> _inFlight = [];
+    // Every connect has the same timeout and they start in time order, so deadlines are in FIFO order.
+    private readonly Queue<(int Fd, long Sequence)> _deadlines = new();
+    private readonly Queue<int> _retry = new();
+    private long _sequence;
+    private int _limit;
+
+    private readonly record struct InFlight(int Port, long StartedAt, long Sequence);
+
+    public ConnectScanner(IPAddress target, int timeoutMs, int concurrency)
+    {
+        _address = new TargetSocketAddress(target);
+        _timeoutTicks = timeoutMs * Stopwatch.Frequency / 1000;
+        _limit = concurrency;
+        _epoll = EpollCreate1(EpollCloexec);
+        if (_epoll < 0)
+        {
+            throw new ScanFailedException($"epoll_create1 failed (errno {LastError})");
+        }
+    }
+
+    /// <summary>How many connects may be in flight now; lowered if the process runs out of descriptors.</summary>
+    public int Concurrency => _limit;
+
+    public ScanCounts Scan(PortRange ports, IPortResultSink sink, CancellationToken cancellationToken)
+    {
+        var counts = new ScanCounts();
+        var next = ports.Start;
+        long starvedSince = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var starved = false;
+            while (_inFlight.Count < _limit && (_retry.Count > 0 || next <= ports.End))
+            {
+                var port = _retry.Count > 0 ? _retry.Dequeue() : next++;
+                if (!TryStart(port, sink, counts))
+                {
+                    _retry.Enqueue(port);
+                    starved = true;
+                    break;
+                }
+            }
+
+            var morePorts = _retry.Count > 0 || next <= ports.End;
+            if (_inFlight.Count == 0 && !morePorts)
+            {
+                break;
+            }
+
+            if (starved)
+            {
+                // Never guess a state from a resource error: wait for in-flight connects to free
+                // descriptors and retry the port. Lower the limit only if connects are in flight.
+                if (_inFlight.Count > 0)
+                {
+                    _limit = Math.Max(1, _inFlight.Count);
+                }
+                else
+                {
+                    starvedSince = starvedSince == 0 ? Stopwatch.GetTimestamp() : starvedSince;
+                    if (Stopwatch.GetElapsedTime(starvedSince) > ResourceGiveUp)
+                    {
+                        throw new ScanFailedException("out of sockets or ephemeral ports with nothing in flight for 30 s");
+                    }
+                    sink.Flush();
+                    Thread.Sleep(10);
+                    continue;
+                }
+            }
+            starvedSince = 0;
+
+            // Block only when nothing new can be started; flush first so results are never held back by a wait.
+            var wait = _inFlight.Count >= _limit || !morePorts || starved ? MillisecondsToNextDeadline() : 0;
+            if (wait > 0)
+            {
+                sink.Flush();
+            }
+            Poll(wait, sink, counts);
+            ExpireDeadlines(sink, counts);
+        }
+        sink.Flush();
+        return counts;
+    }
+
+    /// <summary>Starts one connect; false when the process is out of descriptors or ports for now.</summary>
+    private bool TryStart(int port, IPortResultSink sink, ScanCounts counts)
+    {
+        var fd = _reusable.Count > 0 ? _reusable.Pop() : Socket(_address.Family, SockStream | SockNonBlock | SockCloexec, 0);
+        if (fd < 0)
+        {
+            var error = LastError;
+            return error is EMFILE or ENFILE or ENOBUFS or ENOMEM
+                ? false
+                : throw new ScanFailedException($"socket() failed (errno {error})");
+        }
+
+        var startedAt = Stopwatch.GetTimestamp();
+        var address = _address.WithPort(port);
+        int result;
+        fixed (byte* sockaddr = address)
+        {
+            result = Connect(fd, sockaddr, _address.Length);
+            if (result != 0 && LastError == EINPROGRESS)
+            {
+                // Loopback usually settles inside the first call: ask again before involving epoll.
+                result = Connect(fd, sockaddr, _address.Length);
+            }
+        }
+        var errno = result == 0 ? 0 : LastError;
+
+        if (errno is EALREADY or EINPROGRESS)
+        {
+            Watch(fd, port, startedAt);
+            return true;
+        }
+        if (errno is EADDRNOTAVAIL or EAGAIN or ENOBUFS or ENOMEM)
+        {
+            Close(fd);
+            return false;
+        }
+        Settle(fd, port, errno, startedAt, registered: false, sink, counts);
+        return true;
+    }
+
+    private void Watch(int fd, int port, long startedAt)
+    {
+        var slot = stackalloc byte[EpollEventSize];
+        WriteEpollEvent(slot, EpollOut | EpollErr | EpollHup, fd);
+        if (EpollCtl(_epoll, EpollCtlAdd, fd, slot) != 0)
+        {
+            throw new ScanFailedException($"epoll_ctl failed (errno {LastError})");
+        }
+        var sequence = ++_sequence;
+        _inFlight[fd] = new InFlight(port, startedAt, sequence);
+        _deadlines.Enqueue((fd, sequence));
+    }
+
+    private void Poll(int waitMs, IPortResultSink sink, ScanCounts counts)
+    {
+        if (_inFlight.Count == 0)
+        {
+            return;
+        }
+        int ready;
+        fixed (byte* events = _events)
+        {
+            ready = EpollWait(_epoll, events, MaxEvents, waitMs);
+            if (ready < 0)
+            {
+                var error = LastError;
+                if (error == EINTR)
+                {
+                    return;
+                }
+                throw new ScanFailedException($"epoll_wait failed (errno {error})");
+            }
+            for (var i = 0; i < ready; i++)
+            {
+                var fd = ReadEpollFd(events + (i * EpollEventSize));
+                if (!_inFlight.Remove(fd, out var entry))
+                {
+                    continue;
+                }
+                // A second connect() reports the outcome: 0 when established, else the socket error.
+                int result;
+                fixed (byte* sockaddr = _address.WithPort(entry.Port))
+                {
+                    result = Connect(fd, sockaddr, _address.Length);
+                }
+                var errno = result == 0 ? 0 : LastError;
+                if (errno is EALREADY or EINPROGRESS)
+                {
+                    _inFlight[fd] = entry; // spurious wake-up: still connecting
+                    continue;
+                }
+                Settle(fd, entry.Port, errno, entry.StartedAt, registered: true, sink, counts);
+            }
+        }
+    }
+
+    private void Settle(int fd, int port, int errno, long startedAt, bool registered, IPortResultSink sink, ScanCounts counts)
+    {
+        switch (errno)
+        {
+            case 0 or EISCONN:
+                if (TargetSocketAddress.IsSelfConnected(fd))
+                {
+                    // No listener: the socket met itself. Retry with a fresh socket (another source port).
+                    Abort(fd);
+                    _retry.Enqueue(port);
+                    return;
+                }
+                var rtt = Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds;
+                Abort(fd);
+                counts.Open++;
+                sink.Report(port, PortState.Open, rtt);
+                return;
+            case ECONNREFUSED:
+                if (registered)
+                {
+                    var slot = stackalloc byte[EpollEventSize];
+                    EpollCtl(_epoll, EpollCtlDel, fd, slot);
+                }
+                if (_reusable.Count < _limit)
+                {
+                    _reusable.Push(fd);
+                }
+                else
+                {
+                    Close(fd);
+                }
+                counts.Closed++;
+                sink.Report(port, PortState.Closed, 0);
+                return;
+            case ETIMEDOUT or ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM or ECONNRESET:
+                // No answer, an ICMP unreachable, or a local firewall: nmap calls all of these filtered.
+                Close(fd);
+                counts.Filtered++;
+                sink.Report(port, PortState.Filtered, 0);
+                return;
+            case EADDRNOTAVAIL or EAGAIN or ENOBUFS or ENOMEM:
+                Close(fd);
+                _retry.Enqueue(port);
+                return;
+            default:
+                Close(fd);
+                throw new ScanFailedException($"connect to port {port} failed with errno {errno}");
+        }
+    }
+
+    private void ExpireDeadlines(IPortResultSink sink, ScanCounts counts)
+    {
+        var now = Stopwatch.GetTimestamp();
+        while (_deadlines.TryPeek(out var head))
+        {
+            if (!_inFlight.TryGetValue(head.Fd, out var entry) || entry.Sequence != head.Sequence)
+            {
+                _deadlines.Dequeue(); // settled already
+                continue;
+            }
+            if (now - entry.StartedAt < _timeoutTicks)
+            {
+                return;
+            }
+            _deadlines.Dequeue();
+            _inFlight.Remove(head.Fd);
+            Close(head.Fd); // closing also removes it from the epoll set
+            counts.Filtered++;
+            sink.Report(entry.Port, PortState.Filtered, 0);
+        }
+    }
+
+    private int MillisecondsToNextDeadline()
+    {
+        while (_deadlines.TryPeek(out var head))
+        {
+            if (_inFlight.TryGetValue(head.Fd, out var entry) && entry.Sequence == head.Sequence)
+            {
+                var remaining = entry.StartedAt + _timeoutTicks - Stopwatch.GetTimestamp();
+                // Round up so the wait never ends just before the deadline and spins.
+                return remaining <= 0 ? 0 : (int)Math.Min(int.MaxValue, ((remaining * 1000) + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+            }
+            _deadlines.Dequeue();
+        }
+        return 0;
+    }
+
+    /// <summary>Closes with a reset (SO_LINGER 0): no TIME_WAIT left behind on either side for each open port.</summary>
+    private static void Abort(int fd)
+    {
+        var linger = new Linger { OnOff = 1, Seconds = 0 };
+        SetSockOpt(fd, SolSocket, SoLinger, &linger, sizeof(Linger));
+        Close(fd);
+    }
+
+    public void Dispose()
+    {
+        foreach (var fd in _inFlight.Keys)
+        {
+            Close(fd);
+        }
+        foreach (var fd in _reusable)
+        {
+            Close(fd);
+        }
+        Close(_epoll);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using PortScan.Shared.Platform;
+using PortScan.Shared.Protocol;
+using PortScan.Worker;
+
+// portscan-worker: scans one slice and speaks the JSON-lines protocol on stdout (docs/protocol.md).
+// Exit codes: 0 slice scanned, 1 scan failed (an error message was sent), 2 bad arguments.
+WorkerArguments arguments;
+try
+{
+    arguments = WorkerArguments.Parse(args);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"portscan-worker: {e.Message}");
+    return 2;
+}
+
+var stopwatch = Stopwatch.StartNew();
+// Every connect in flight holds a descriptor: take all the kernel allows, and size concurrency to it.
+var descriptors = FileDescriptorLimit.RaiseSoftToHard();
+var concurrency = Math.Min(arguments.Concurrency, Math.Max(1, descriptors - FileDescriptorLimit.Reserve));
+if (concurrency < arguments.Concurrency)
+{
+    Console.Error.WriteLine($"portscan-worker {arguments.WorkerId}: open-file limit {descriptors} allows {concurrency} connects in flight, not {arguments.Concurrency}");
+}
+
+using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+var writer = new ResultWriter(stdout);
+writer.Send(new HelloMessage(
+    ProtocolCodec.Version,
+    arguments.WorkerId,
+    Environment.ProcessId,
+    arguments.Target.ToString(),
+    arguments.Ports.Start,
+    arguments.Ports.End,
+    arguments.TimeoutMs,
+    concurrency));
+
+using var cancellation = new CancellationTokenSource();
+try
+{
+    using var scanner = new ConnectScanner(arguments.Target, arguments.TimeoutMs, concurrency);
+    var counts = scanner.Scan(arguments.Ports, writer, cancellation.Token);
+    writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));
+    return 0;
+}
+catch (ScanFailedException e)
+{
+    writer.Flush();
+    writer.Send(new ErrorMessage(e.Message));
+    Console.Error.WriteLine($"portscan-worker {arguments.WorkerId}: {e.Message}");
+    return 1;
+}

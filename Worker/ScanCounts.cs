@@ -1,0 +1,9 @@
+namespace PortScan.Worker;
+
+/// <summary>How many ports of a slice ended in each state.</summary>
+internal sealed class ScanCounts
+{
+    public int Open { get; set; }
+    public int Closed { get; set; }
+    public int Filtered { get; set; }
+}
