@@ -1,0 +1,17 @@
+namespace PortScan.Coordinator.Cli;
+
+/// <summary>The documented exit codes (README, "Exit codes").</summary>
+public static class ExitCodes
+{
+    /// <summary>Every requested port was scanned.</summary>
+    public const int Success = 0;
+
+    /// <summary>The scan ran but some ports could not be scanned; stderr says which and why.</summary>
+    public const int ScanFailed = 1;
+
+    /// <summary>Bad input: one line on stderr says what.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Interrupted by Ctrl-C (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Globalization;
+using PortScan.Shared.Ports;
+
+namespace PortScan.Coordinator.Cli;
+
+/// <summary>
+/// Options whose values are checked while parsing, so every bad value becomes a parse error with
+/// one clear sentence instead of a conversion message naming a .NET type.
+/// </summary>
+internal static class OptionFactory
+{
+    public static Option<int> Port(string name, int defaultValue, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= PortRange.MinPort and <= PortRange.MaxPort)
+            {
+                return port;
+            }
+            result.AddError($"{name} '{text}' is not a port number ({PortRange.MinPort}-{PortRange.MaxPort})");
+            return 0;
+        },
+    };
+
+    public static Option<int> Count(string name, string alias, int min, int max, Func<int> defaultValue, string description) => new(name, alias)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue(),
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+            result.AddError($"{name} '{text}' must be a whole number from {min} to {max}");
+            return 0;
+        },
+    };
+
+    public static Option<TimeSpan> Duration(string name, TimeSpan defaultValue, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (Durations.TryParse(text, out var value, out var error))
+            {
+                return value;
+            }
+            result.AddError($"{name}: {error}");
+            return default;
+        },
+    };
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Net;
+using PortScan.Coordinator.Cli;
+using PortScan.Coordinator.Lab;
+using PortScan.Shared.Ports;
+
+namespace PortScan.Coordinator.Commands;
+
+/// <summary><c>portscan lab</c>: a target with known open, closed and filtered ports, up until Ctrl-C.</summary>
+internal sealed class LabCommand : Command
+{
+    private readonly Option<int> _open = OptionFactory.Count("--open", "-O", 0, 65535, () => 3, "Listening ports");
+    private readonly Option<int> _closed = OptionFactory.Count("--closed", "-C", 0, 65535, () => 10, "Bound but not listening ports (answer with a reset)");
+    private readonly Option<int> _filtered = OptionFactory.Count("--filtered", "-F", 0, 65535, () => 10, "Ports that never answer a SYN (connects time out)");
+    private readonly Option<int> _firstPort = OptionFactory.Port("--first-port", LabTarget.DefaultFirstPort, "Where to look for a block of free adjacent ports");
+    private readonly Option<string> _address = new("--address")
+    {
+        Description = "Loopback address to listen on (127.0.0.0/8 or ::1)",
+        DefaultValueFactory = _ => "127.0.0.1",
+    };
+
+    public LabCommand()
+        : base("lab", "Start a lab target on loopback with known open, closed and filtered ports; stays up until Ctrl-C")
+    {
+        Add(_open);
+        Add(_closed);
+        Add(_filtered);
+        Add(_firstPort);
+        Add(_address);
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var addressText = parse.GetValue(_address)!;
+        if (!IPAddress.TryParse(addressText, out var address))
+        {
+            throw new UsageException($"--address '{addressText}' is not an IP address");
+        }
+        await using var lab = LabTarget.Start(address, parse.GetValue(_open), parse.GetValue(_closed), parse.GetValue(_filtered), parse.GetValue(_firstPort));
+        await output.WriteLineAsync($"Lab target {lab.Address} is up (Ctrl-C to stop)").ConfigureAwait(false);
+        await output.WriteLineAsync($"open      {Describe(lab.Open)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"closed    {Describe(lab.Closed)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"filtered  {Describe(lab.Filtered)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Try: portscan scan {lab.Address} --start-port {lab.Ports.Start} --end-port {lab.Ports.End}").ConfigureAwait(false);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C is how a lab is meant to end.
+        }
+        return ExitCodes.Success;
+    }
+
+    private static string Describe(PortRange? range) => range is { } r ? $"{r} ({r.Count})" : "none";
+}

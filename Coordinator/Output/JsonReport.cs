@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PortScan.Coordinator.Scanning;
+using PortScan.Shared.Ports;
+
+namespace PortScan.Coordinator.Output;
+
+/// <summary>
+/// The documented JSON document (README, "JSON output"). Its field names are a contract that
+/// scripts rely on: change them only with a new documented version.
+/// </summary>
+public sealed record JsonReport(
+    string Scanner,
+    string Version,
+    DateTimeOffset StartedAt,
+    bool Complete,
+    double ElapsedMs,
+    int Workers,
+    int TimeoutMs,
+    int Concurrency,
+    IReadOnlyList<JsonHost> Hosts,
+    IReadOnlyList<JsonSlice> Slices)
+{
+    public static JsonReport From(ScanResult result, ServiceNames services, bool showClosed)
+    {
+        var request = result.Request;
+        var summary = result.Summary;
+        var host = new JsonHost(
+            request.Target.Name,
+            request.Target.Address.ToString(),
+            new JsonCounts(summary.Open, summary.Closed, summary.Filtered, summary.Unscanned),
+            [.. result.Ports(showClosed).Select(p => new JsonPort(p.Port, "tcp", p.State.ToWireName(), services[p.Port], p.RttMs))]);
+        var slices = result.Slices.Select(s => new JsonSlice(
+            s.Slice.Worker, s.Slice.Ports.Start, s.Slice.Ports.End, s.Pid, s.ExitCode,
+            Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered)).ToList();
+        return new JsonReport(
+            "portscan",
+            ProductVersion.Current,
+            result.StartedAt,
+            result.Complete,
+            Math.Round(result.Elapsed.TotalMilliseconds, 1),
+            result.Slices.Count,
+            (int)request.Timeout.TotalMilliseconds,
+            request.Concurrency,
+            [host],
+            slices);
+    }
+
+    public void Write(TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(this, JsonReportContext.Default.JsonReport));
+
+    public static JsonReport Parse(string json) =>
+        JsonSerializer.Deserialize(json, JsonReportContext.Default.JsonReport) ?? throw new JsonException("the document is null");
+}
+
+public sealed record JsonHost(string Target, string Address, JsonCounts Counts, IReadOnlyList<JsonPort> Ports);
+
+public sealed record JsonCounts(int Open, int Closed, int Filtered, int Unscanned);
+
+public sealed record JsonPort(
+    int Port,
+    string Protocol,
+    string State,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs);
+
+public sealed record JsonSlice(int Worker, int StartPort, int EndPort, int? Pid, int? ExitCode, double ElapsedMs, int Open, int Closed, int Filtered);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(JsonReport))]
+internal sealed partial class JsonReportContext : JsonSerializerContext;

@@ -1,0 +1,3 @@
+using PortScan.Coordinator.Cli;
+
+return await PortScanCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,0 +1,22 @@
+using PortScan.Shared.Ports;
+
+namespace PortScan.Coordinator.Scanning;
+
+/// <summary>Hears about a scan while it runs (live output, progress); the coordinator itself prints nothing.</summary>
+public interface IScanObserver
+{
+    void WorkerStarted(SliceTracker slice)
+    {
+    }
+
+    void PortFinished(SliceTracker slice, int port, PortState state, double rttMs)
+    {
+    }
+
+    void WorkerExited(SliceTracker slice)
+    {
+    }
+}
+
+/// <summary>For output that is written only once the scan is over (JSON on stdout).</summary>
+public sealed class SilentObserver : IScanObserver;

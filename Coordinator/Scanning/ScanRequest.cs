@@ -1,0 +1,6 @@
+using PortScan.Shared.Ports;
+
+namespace PortScan.Coordinator.Scanning;
+
+/// <summary>Everything a scan needs, already validated: the coordinator does no parsing.</summary>
+public sealed record ScanRequest(ResolvedTarget Target, PortRange Ports, int Workers, TimeSpan Timeout, int Concurrency);
