@@ -22,6 +22,9 @@ internal sealed unsafe class ConnectScanner : IDisposable
 {
     private const int MaxEvents = 256;
 
+    // Longest single wait, so a stop request is noticed promptly even with long timeouts.
+    private const int MaxWaitMs = 100;
+
     // Out of descriptors or ephemeral ports with nothing in flight to free any: wait, then give up.
     private static readonly TimeSpan ResourceGiveUp = TimeSpan.FromSeconds(30);
 
@@ -102,7 +105,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
             starvedSince = 0;
 
             // Block only when nothing new can be started; flush first so results are never held back by a wait.
-            var wait = _inFlight.Count >= _limit || !morePorts || starved ? MillisecondsToNextDeadline() : 0;
+            var wait = _inFlight.Count >= _limit || !morePorts || starved ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs) : 0;
             if (wait > 0)
             {
                 sink.Flush();

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using PortScan.Shared.Platform;
 using PortScan.Shared.Protocol;
 using PortScan.Worker;
 
 // portscan-worker: scans one slice and speaks the JSON-lines protocol on stdout (docs/protocol.md).
-// Exit codes: 0 slice scanned, 1 scan failed (an error message was sent), 2 bad arguments.
+// Exit codes: 0 slice scanned, 1 scan failed (an error message was sent), 2 bad arguments,
+// 128 + signal when stopped by SIGINT or SIGTERM (an error message was sent).
 WorkerArguments arguments;
 try
 {
@@ -37,11 +39,27 @@ writer.Send(new HelloMessage(
     arguments.TimeoutMs,
     concurrency));
 
+// On SIGTERM or SIGINT, stop starting connects and report what is finished: the coordinator
+// then knows exactly which ports are left.
 using var cancellation = new CancellationTokenSource();
+var signal = 0;
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    signal = context.Signal == PosixSignal.SIGTERM ? 15 : 2;
+    cancellation.Cancel();
+}
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 try
 {
     using var scanner = new ConnectScanner(arguments.Target, arguments.TimeoutMs, concurrency);
     var counts = scanner.Scan(arguments.Ports, writer, cancellation.Token);
+    if (cancellation.IsCancellationRequested)
+    {
+        writer.Send(new ErrorMessage($"stopped by signal {signal} before the slice was finished"));
+        return 128 + signal;
+    }
     writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));
     return 0;
 }

@@ -20,7 +20,7 @@ public sealed class WorkerLauncher(WorkerCommand command, ILogger logger)
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            // Held open for the worker's lifetime: a worker treats its closing as "the coordinator is gone".
+            // A pipe, not the user's terminal: keystrokes meant for the coordinator never reach a worker.
             RedirectStandardInput = true,
         };
         foreach (var argument in command.LeadingArguments.Concat(arguments.ToArgumentList()))

@@ -1,0 +1,93 @@
+using PortScan.Coordinator.Cli;
+
+namespace PortScan.Tests;
+
+/// <summary>Option parsing and bad input, through the same entry point the executable uses.</summary>
+public class CliTests
+{
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await PortScanCli.RunAsync(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static readonly object[] BadInputs =
+    [
+        new[] { "scan", "localhost", "--start-port", "0" },
+        new[] { "scan", "localhost", "--end-port", "65536" },
+        new[] { "scan", "localhost", "--start-port", "100", "--end-port", "10" },
+        new[] { "scan", "localhost", "--start-port", "abc" },
+        new[] { "scan", "localhost", "--end-port", "1e3" },
+        new[] { "scan", "localhost", "-w", "0" },
+        new[] { "scan", "localhost", "--workers", "many" },
+        new[] { "scan", "localhost", "--timeout", "0" },
+        new[] { "scan", "localhost", "--timeout", "-5ms" },
+        new[] { "scan", "localhost", "--timeout", "soon" },
+        new[] { "scan", "localhost", "-c", "0" },
+        new[] { "scan", "localhost", "--frobnicate" },
+        new[] { "scan", "localhost", "--format", "yaml" },
+        new[] { "scan" },
+        new[] { "scan", "" },
+        new[] { "scan", "   " },
+        new[] { "scan", "999.1.1.1" },
+        new[] { "scan", "127.0.0" },
+        new[] { "scan", "::12345" },
+        new[] { "scan", "bad host!" },
+        new[] { "scan", "localhost", "--hostname", "127.0.0.1" },
+        new[] { "scan", "localhost", "-o", "/no/such/directory/report.json" },
+        new[] { "plan", "--start-port", "0" },
+        new[] { "plan", "--start-port", "9", "--end-port", "8" },
+        new[] { "plan", "-w", "0" },
+        new[] { "plan", "--bogus" },
+        new[] { "lab", "--open", "-1" },
+        new[] { "lab", "--address", "198.18.0.1" },
+        new[] { "frobnicate" },
+        Array.Empty<string>(),
+    ];
+
+    [TestCaseSource(nameof(BadInputs))]
+    public async Task Bad_input_prints_one_line_on_stderr_and_exits_2(string[] args)
+    {
+        var (exit, stdout, stderr) = await RunAsync(args);
+
+        exit.ShouldBe(ExitCodes.BadInput, $"stderr: {stderr}");
+        stderr.TrimEnd('\n').ShouldNotContain('\n', customMessage: "exactly one line");
+        stderr.ShouldStartWith("portscan: ");
+        stderr.ShouldNotContain("   at ", customMessage: "no stack trace");
+        stdout.ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task Plan_prints_the_slice_table()
+    {
+        var (exit, stdout, _) = await RunAsync("plan", "--start-port", "1", "--end-port", "500", "-w", "10");
+
+        exit.ShouldBe(0);
+        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[2..];
+        rows.Length.ShouldBe(10);
+        rows[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["0", "1", "50", "50"]);
+        rows[9].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["9", "451", "500", "50"]);
+    }
+
+    [Test]
+    public async Task Plan_shows_the_last_worker_taking_the_remainder()
+    {
+        var (_, stdout, _) = await RunAsync("plan", "-w", "100");
+
+        stdout.ShouldContain("655 each; the last also takes the remainder of 35");
+        stdout.TrimEnd().Split('\n')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["99", "64846", "65535", "690"]);
+    }
+
+    [Test]
+    public async Task Help_lists_the_commands()
+    {
+        var (exit, stdout, _) = await RunAsync("--help");
+
+        exit.ShouldBe(0);
+        stdout.ShouldContain("scan");
+        stdout.ShouldContain("plan");
+        stdout.ShouldContain("lab");
+    }
+}

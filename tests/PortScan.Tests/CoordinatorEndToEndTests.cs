@@ -1,0 +1,85 @@
+using PortScan.Coordinator.Output;
+using PortScan.Tests.Support;
+
+namespace PortScan.Tests;
+
+/// <summary>The portscan executable, end to end with real worker processes, against a lab the test opened.</summary>
+public class CoordinatorEndToEndTests
+{
+    [Test]
+    public async Task Json_report_has_the_exact_open_set_and_counts_with_several_workers()
+    {
+        await using var lab = TestLab.Start(open: 4, closed: 40, filtered: 3);
+
+        var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "--start-port", $"{lab.Ports.Start}", "--end-port", $"{lab.Ports.End}",
+            "-w", "4", "--timeout", "250ms", "--format", "json");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var report = JsonReport.Parse(run.Stdout);
+        report.Scanner.ShouldBe("portscan");
+        report.Complete.ShouldBeTrue();
+        report.Workers.ShouldBe(4);
+        report.TimeoutMs.ShouldBe(250);
+        var host = report.Hosts.ShouldHaveSingleItem();
+        host.Address.ShouldBe("127.0.0.1");
+        host.Ports.Select(p => p.Port).ShouldBe(Enumerable.Range(lab.Open!.Value.Start, 4));
+        host.Ports.ShouldAllBe(p => p.State == "open" && p.Protocol == "tcp" && p.RttMs >= 0);
+        host.Counts.ShouldBe(new JsonCounts(4, 40, 3, 0));
+        report.Slices.Count.ShouldBe(4);
+        report.Slices.ShouldAllBe(s => s.ExitCode == 0 && s.Pid > 0);
+        report.Slices.Sum(s => s.Open + s.Closed + s.Filtered).ShouldBe(lab.Ports.Count);
+        report.Slices[0].StartPort.ShouldBe(lab.Ports.Start);
+        report.Slices[^1].EndPort.ShouldBe(lab.Ports.End);
+    }
+
+    [Test]
+    public async Task Text_output_lists_open_ports_and_totals_and_show_closed_lists_every_port()
+    {
+        await using var lab = TestLab.Start(open: 2, closed: 5, filtered: 1);
+
+        var run = await Binaries.PortScanAsync("scan", "--hostname", "localhost", "--start-port", $"{lab.Ports.Start}", "--end-port", $"{lab.Ports.End}",
+            "-w", "3", "--timeout", "200", "--show-closed");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var lines = run.StdoutLines;
+        lines[0].ShouldStartWith("Scanning localhost (127.0.0.1)");
+        var portLines = lines.Where(l => l.Contains("/tcp", StringComparison.Ordinal)).ToList();
+        portLines.Count.ShouldBe(lab.Ports.Count);
+        portLines.Count(l => l.Contains(" open", StringComparison.Ordinal)).ShouldBe(2);
+        portLines.Count(l => l.Contains(" filtered", StringComparison.Ordinal)).ShouldBe(1);
+        lines.ShouldContain("2 open, 5 closed, 1 filtered");
+        lines.ShouldContain(l => l.StartsWith($"Scanned {lab.Ports.Count} of {lab.Ports.Count} ports", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task Output_file_is_written_whole_and_stdout_still_shows_the_scan()
+    {
+        await using var lab = TestLab.Start(open: 1, closed: 3, filtered: 0);
+        var directory = Directory.CreateTempSubdirectory("portscan-test-");
+        var path = Path.Combine(directory.FullName, "report.json");
+
+        var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "--start-port", $"{lab.Ports.Start}", "--end-port", $"{lab.Ports.End}",
+            "--format", "json", "-o", path);
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        JsonReport.Parse(File.ReadAllText(path)).Hosts[0].Counts.ShouldBe(new JsonCounts(1, 3, 0, 0));
+        directory.GetFiles().Select(f => f.Name).ShouldBe(["report.json"], "no temporary file left behind");
+        run.Stdout.ShouldContain($"{lab.Open!.Value.Start}/tcp");
+        directory.Delete(recursive: true);
+    }
+
+    [Test]
+    public async Task Verbose_logs_each_worker_on_stderr_only()
+    {
+        await using var lab = TestLab.Start(open: 1, closed: 5, filtered: 0);
+
+        var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "--start-port", $"{lab.Ports.Start}", "--end-port", $"{lab.Ports.End}",
+            "-w", "2", "-v", "--format", "json");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        JsonReport.Parse(run.Stdout).Slices.Count.ShouldBe(2, "stdout holds only the JSON document");
+        run.Stderr.ShouldContain("worker 0: started pid");
+        run.Stderr.ShouldContain("worker 1: pid");
+        run.Stderr.ShouldContain("exited with code 0");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
+
+namespace PortScan.Tests;
+
+public class ProtocolCodecTests
+{
+    private static readonly WorkerMessage[] Messages =
+    [
+        new HelloMessage(1, 3, 4242, "127.0.0.1", 1, 8191, 1000, 512),
+        new PortsMessage([new OpenPort(22, 0.125)], [1, 2, 3], [4]),
+        new DoneMessage(1, 3, 1, 80.2),
+        new ErrorMessage("out of sockets"),
+    ];
+
+    [TestCaseSource(nameof(Messages))]
+    public void Every_message_type_survives_a_round_trip(WorkerMessage message)
+    {
+        var line = ProtocolCodec.Serialize(message);
+
+        ProtocolCodec.TryParse(line, out var parsed, out var error).ShouldBeTrue(error);
+        line.ShouldNotContain('\n');
+        ProtocolCodec.Serialize(parsed!).ShouldBe(line);
+    }
+
+    [Test]
+    public void Writes_the_documented_wire_format()
+    {
+        ProtocolCodec.Serialize(new PortsMessage([new OpenPort(22, 0.5)], [23], []))
+            .ShouldBe("""{"type":"ports","open":[{"port":22,"rttMs":0.5}],"closed":[23],"filtered":[]}""");
+        ProtocolCodec.Serialize(new HelloMessage(1, 0, 7, "::1", 1, 2, 250, 1))
+            .ShouldBe("""{"type":"hello","protocol":1,"worker":0,"pid":7,"target":"::1","startPort":1,"endPort":2,"timeoutMs":250,"concurrency":1}""");
+    }
+
+    [Test]
+    public void Accepts_the_type_field_anywhere_in_the_object()
+    {
+        ProtocolCodec.TryParse("""{"message":"x","type":"error"}""", out var parsed, out var error).ShouldBeTrue(error);
+        parsed.ShouldBe(new ErrorMessage("x"));
+    }
+
+    [TestCase("not json")]
+    [TestCase("""{"type":"gossip"}""")]
+    [TestCase("""{"open":1}""")]
+    [TestCase("null")]
+    [TestCase("""{"type":"done","open":"many"}""")]
+    [TestCase("""{"type":"hello"}""")]
+    public void Reports_a_bad_line_instead_of_throwing(string line)
+    {
+        ProtocolCodec.TryParse(line, out var parsed, out var error).ShouldBeFalse();
+        parsed.ShouldBeNull();
+        error.ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Test]
+    public void Worker_arguments_survive_a_round_trip()
+    {
+        var arguments = new WorkerArguments(IPAddress.IPv6Loopback, new PortRange(100, 200), 250, 64, 5);
+
+        WorkerArguments.Parse([.. arguments.ToArgumentList()]).ShouldBe(arguments);
+    }
+
+    [TestCase("--target", "localhost", "--start-port", "1", "--end-port", "2", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1", "--start-port", "5", "--end-port", "2", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1", "--start-port", "1", "--end-port", "2", "--timeout-ms", "0", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1", "--start-port", "1", "--end-port", "2", "--timeout-ms", "1")]
+    [TestCase("--target", "127.0.0.1", "--start-port", "x", "--end-port", "2", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--nonsense", "1")]
+    [TestCase("--target")]
+    public void Worker_arguments_reject_bad_input_with_one_sentence(params string[] args)
+    {
+        var error = Should.Throw<FormatException>(() => WorkerArguments.Parse(args));
+        error.Message.ShouldNotContain('\n');
+    }
+
+    [Test]
+    public void Port_states_have_nmap_names()
+    {
+        Enum.GetValues<PortState>().Select(s => s.ToWireName()).ShouldBe(["unscanned", "open", "closed", "filtered"]);
+        JsonSerializer.Serialize("open").ShouldBe("\"open\"");
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.Json;
+using PortScan.Coordinator.Lab;
+using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
+using PortScan.Tests.Support;
+
+namespace PortScan.Tests;
+
+/// <summary>The worker executable, run directly against a lab the test opened.</summary>
+public class WorkerBinaryTests
+{
+    private static Task<ProcessRun> ScanAsync(LabTarget lab, int concurrency, int timeoutMs = 200) =>
+        Binaries.WorkerAsync(
+            "--target", lab.Address.ToString(),
+            "--start-port", lab.Ports.Start.ToString(),
+            "--end-port", lab.Ports.End.ToString(),
+            "--timeout-ms", timeoutMs.ToString(),
+            "--concurrency", concurrency.ToString(),
+            "--worker-id", "7");
+
+    private static List<WorkerMessage> Messages(ProcessRun run) =>
+        run.StdoutLines.Select(line =>
+        {
+            ProtocolCodec.TryParse(line, out var message, out var error).ShouldBeTrue($"not a protocol message ({error}): {line}");
+            return message!;
+        }).ToList();
+
+    private static Dictionary<int, PortState> States(IEnumerable<WorkerMessage> messages)
+    {
+        var states = new Dictionary<int, PortState>();
+        foreach (var ports in messages.OfType<PortsMessage>())
+        {
+            foreach (var (port, state) in ports.Open.Select(p => (p.Port, PortState.Open))
+                .Concat(ports.Closed.Select(p => (p, PortState.Closed)))
+                .Concat(ports.Filtered.Select(p => (p, PortState.Filtered))))
+            {
+                states.TryAdd(port, state).ShouldBeTrue($"port {port} reported twice");
+            }
+        }
+        return states;
+    }
+
+    [TestCase(1000)]
+    [TestCase(1)]
+    public async Task Reports_every_port_of_its_slice_exactly_once_with_the_right_state(int concurrency)
+    {
+        await using var lab = TestLab.Start(open: 3, closed: 6, filtered: 2);
+
+        var run = await ScanAsync(lab, concurrency);
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        foreach (var line in run.StdoutLines)
+        {
+            Should.NotThrow(() => JsonDocument.Parse(line), $"every stdout line is JSON: {line}");
+        }
+        var messages = Messages(run);
+        messages[0].ShouldBe(new HelloMessage(ProtocolCodec.Version, 7, ((HelloMessage)messages[0]).Pid, "127.0.0.1", lab.Ports.Start, lab.Ports.End, 200, concurrency));
+        messages[^1].ShouldBe(new DoneMessage(3, 6, 2, ((DoneMessage)messages[^1]).ElapsedMs));
+        var states = States(messages);
+        states.Keys.Order().ShouldBe(Enumerable.Range(lab.Ports.Start, lab.Ports.Count));
+        states.ShouldAllBe(pair => pair.Value == lab.ExpectedState(pair.Key));
+    }
+
+    [Test]
+    public async Task Scans_ipv6_loopback()
+    {
+        LabTarget lab;
+        try
+        {
+            lab = TestLab.Start(open: 2, closed: 2, filtered: 1, IPAddress.IPv6Loopback);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Assert.Ignore($"::1 is not usable here: {e.Message}");
+            return;
+        }
+        await using (lab)
+        {
+            var run = await ScanAsync(lab, 100);
+
+            run.ExitCode.ShouldBe(0, run.ToString());
+            States(Messages(run)).ShouldAllBe(pair => pair.Value == lab.ExpectedState(pair.Key));
+        }
+    }
+
+    [Test]
+    public async Task Bad_arguments_give_one_line_and_exit_2()
+    {
+        var run = await Binaries.WorkerAsync("--target", "127.0.0.1", "--start-port", "9");
+
+        run.ExitCode.ShouldBe(2);
+        run.Stdout.ShouldBeEmpty();
+        run.Stderr.Trim().ShouldNotContain('\n');
+        run.Stderr.ShouldStartWith("portscan-worker: ");
+    }
+}
