@@ -16,6 +16,7 @@ public static class PortScanCli
             new ScanCommand(),
             new PlanCommand(),
             new LabCommand(),
+            new DemoCommand(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

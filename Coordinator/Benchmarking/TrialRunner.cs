@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+using PortScan.Coordinator.Output;
+using PortScan.Coordinator.Scanning;
+using PortScan.Shared.Slicing;
+using Spectre.Console;
+
+namespace PortScan.Coordinator.Benchmarking;
+
+/// <summary>Runs real scans (real worker processes) for the demo and the benchmark, showing each while it runs.</summary>
+public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAnsiConsole console, bool interactive)
+{
+    public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortRange ports, int workers, TimeSpan timeout, int concurrency, int repeat, CancellationToken cancellationToken)
+    {
+        var request = new ScanRequest(target, ports, Math.Min(workers, ports.Count), timeout, concurrency);
+        var coordinator = new ScanCoordinator(workerCommand, logger);
+        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(ports, request.Workers),
+            observer => coordinator.RunAsync(request, observer, cancellationToken)).ConfigureAwait(false);
+        return new Trial(label, request.Workers, concurrency, repeat, result);
+    }
+}
