@@ -17,6 +17,7 @@ public static class PortScanCli
             new PlanCommand(),
             new LabCommand(),
             new DemoCommand(),
+            new BenchCommand(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
