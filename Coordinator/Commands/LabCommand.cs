@@ -13,6 +13,10 @@ internal sealed class LabCommand : Command
     private readonly Option<int> _closed = OptionFactory.Count("--closed", "-C", 0, 65535, () => 10, "Bound but not listening ports (answer with a reset)");
     private readonly Option<int> _filtered = OptionFactory.Count("--filtered", "-F", 0, 65535, () => 10, "Ports that never answer a SYN (connects time out)");
     private readonly Option<int> _firstPort = OptionFactory.Port("--first-port", LabTarget.DefaultFirstPort, "Where to look for a block of free adjacent ports");
+    private readonly Option<bool> _netns = new("--netns")
+    {
+        Description = "Root only: make the lab a real host in its own network namespace (198.18.0.0/15); filtered ports by nftables, every other port closed",
+    };
     private readonly Option<string> _address = new("--address")
     {
         Description = "Loopback address to listen on (127.0.0.0/8 or ::1)",
@@ -27,12 +31,23 @@ internal sealed class LabCommand : Command
         Add(_filtered);
         Add(_firstPort);
         Add(_address);
+        Add(_netns);
         SetAction(RunAsync);
     }
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
+        if (parse.GetValue(_netns))
+        {
+            await using var host = await NamespaceLab.StartAsync(parse.GetValue(_open), parse.GetValue(_filtered), parse.GetValue(_firstPort), cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync($"Lab host {host.Address} is up in its own network namespace (Ctrl-C to stop and remove it)").ConfigureAwait(false);
+            await output.WriteLineAsync($"open      {Describe(host.Open)}").ConfigureAwait(false);
+            await output.WriteLineAsync("closed    every other port").ConfigureAwait(false);
+            await output.WriteLineAsync($"filtered  {Describe(host.Filtered)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"Try: portscan scan {host.Address}").ConfigureAwait(false);
+            return await WaitForStopAsync(output, cancellationToken).ConfigureAwait(false);
+        }
         var addressText = parse.GetValue(_address)!;
         if (!IPAddress.TryParse(addressText, out var address))
         {
@@ -44,14 +59,19 @@ internal sealed class LabCommand : Command
         await output.WriteLineAsync($"closed    {Describe(lab.Closed)}").ConfigureAwait(false);
         await output.WriteLineAsync($"filtered  {Describe(lab.Filtered)}").ConfigureAwait(false);
         await output.WriteLineAsync($"Try: portscan scan {lab.Address} --start-port {lab.Ports.Start} --end-port {lab.Ports.End}").ConfigureAwait(false);
-        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await WaitForStopAsync(output, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> WaitForStopAsync(TextWriter output, CancellationToken cancellationToken)
+    {
         try
         {
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Ctrl-C is how a lab is meant to end.
+            // Ctrl-C (or SIGTERM) is how a lab is meant to end; disposal then removes it.
         }
         return ExitCodes.Success;
     }

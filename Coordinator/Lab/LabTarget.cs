@@ -116,7 +116,7 @@ public sealed class LabTarget : IAsyncDisposable
         foreach (var socket in sockets)
         {
             socket.Listen(512);
-            _acceptLoops.Add(AcceptAndCloseAsync(socket, _stop.Token));
+            _acceptLoops.Add(AcceptingListener.RunAsync(socket, _stop.Token));
         }
         return Range(sockets);
     }
@@ -131,21 +131,6 @@ public sealed class LabTarget : IAsyncDisposable
             filler.Connect(listener.LocalEndPoint!);
         }
         return Range(listeners);
-    }
-
-    private static async Task AcceptAndCloseAsync(Socket listener, CancellationToken stop)
-    {
-        try
-        {
-            while (true)
-            {
-                using var connection = await listener.AcceptAsync(stop).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // The lab is shutting down.
-        }
     }
 
     private static PortRange Range(Socket[] sockets) => new(sockets[0].Port(), sockets[^1].Port());

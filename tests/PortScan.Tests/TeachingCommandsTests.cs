@@ -1,0 +1,86 @@
+using PortScan.Coordinator.Benchmarking;
+using PortScan.Coordinator.Cli;
+
+namespace PortScan.Tests;
+
+/// <summary>demo and bench, run in-process through the real entry point (real worker processes).</summary>
+public class TeachingCommandsTests
+{
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await PortScanCli.RunAsync(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Test]
+    public async Task Demo_runs_to_completion_and_every_run_finds_the_planted_ports()
+    {
+        var (exit, stdout, stderr) = await RunAsync("demo", "--timeout", "20ms", "-w", "4");
+
+        exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
+        stdout.ShouldContain("Run 1/3: article mode, 1 worker");
+        stdout.ShouldContain("Run 2/3: article mode, 4 workers");
+        stdout.ShouldContain("Run 3/3: async engine");
+        stdout.Split('\n').Count(l => l.Contains("exactly the ports the lab planted", StringComparison.Ordinal)).ShouldBe(3);
+        stdout.ShouldContain("speedup");
+        stdout.ShouldContain("WORKER  START    END  PORTS", customMessage: "the slice table is shown");
+    }
+
+    [Test]
+    public async Task Bench_writes_a_json_report_with_runs_and_a_speedup_per_worker_count()
+    {
+        var directory = Directory.CreateTempSubdirectory("portscan-bench-");
+        var report = Path.Combine(directory.FullName, "bench.json");
+        var svg = Path.Combine(directory.FullName, "bench.svg");
+
+        var (exit, stdout, stderr) = await RunAsync("bench", "--lab", "-w", "1,2", "--repeat", "2", "-c", "1", "--timeout", "20ms",
+            "--open", "2", "--closed", "3", "--filtered", "6", "--report", report, "--svg", svg);
+
+        exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
+        var document = BenchReport.Parse(File.ReadAllText(report));
+        document.PortCount.ShouldBe(11);
+        document.Concurrency.ShouldBe(1);
+        document.Runs.Count.ShouldBe(4);
+        document.Runs.ShouldAllBe(r => r.OpenSetMatchesFirst && r.Open == 2 && r.Closed == 3 && r.Filtered == 6 && r.Seconds > 0);
+        document.Results.Select(r => r.Workers).ShouldBe([1, 2]);
+        document.Results[0].Speedup.ShouldBe(1.0);
+        document.Results[1].Speedup.ShouldBeGreaterThan(0);
+        File.ReadAllText(svg).ShouldStartWith("<svg");
+        stdout.ShouldContain("Every run found the same open ports.");
+        directory.Delete(recursive: true);
+    }
+
+    [Test]
+    public async Task Bench_writes_csv_with_run_and_result_rows()
+    {
+        var directory = Directory.CreateTempSubdirectory("portscan-bench-");
+        var report = Path.Combine(directory.FullName, "bench.csv");
+
+        var (exit, _, stderr) = await RunAsync("bench", "--lab", "-w", "1,3", "--repeat", "1", "--timeout", "20ms",
+            "--open", "1", "--closed", "2", "--filtered", "1", "--report", report);
+
+        exit.ShouldBe(0, stderr);
+        var lines = File.ReadAllLines(report);
+        lines[0].ShouldStartWith("kind,workers,repeat,seconds,median_seconds");
+        lines.Count(l => l.StartsWith("run,", StringComparison.Ordinal)).ShouldBe(2);
+        lines.Count(l => l.StartsWith("result,", StringComparison.Ordinal)).ShouldBe(2);
+        directory.Delete(recursive: true);
+    }
+
+    [TestCase("bench")]
+    [TestCase("bench", "localhost", "--lab")]
+    [TestCase("bench", "--lab", "-w", "1,0")]
+    [TestCase("bench", "--lab", "--report", "out.txt")]
+    [TestCase("bench", "--lab", "--start-port", "1")]
+    [TestCase("demo", "-w", "1")]
+    [TestCase("demo", "--timeout", "never")]
+    public async Task Bad_input_to_demo_and_bench_is_one_line_and_exit_2(params string[] args)
+    {
+        var (exit, _, stderr) = await RunAsync(args);
+
+        exit.ShouldBe(ExitCodes.BadInput, stderr);
+        stderr.TrimEnd('\n').ShouldNotContain('\n');
+    }
+}
