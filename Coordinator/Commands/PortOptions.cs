@@ -11,7 +11,7 @@ internal sealed class PortOptions
     public Option<int> Start { get; } = OptionFactory.Port("--start-port", PortRange.MinPort, "First port to scan");
     public Option<int> End { get; } = OptionFactory.Port("--end-port", PortRange.MaxPort, "Last port to scan");
     public Option<int> Workers { get; } = OptionFactory.Count("--workers", "-w", 1, ScanDefaults.MaxWorkers, () => ScanDefaults.Workers,
-        "Worker processes, one per contiguous slice of the range (default: two per core)");
+        "Worker processes, one per contiguous slice of the range (default: one per core)");
 
     public void AddTo(Command command)
     {

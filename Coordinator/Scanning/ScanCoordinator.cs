@@ -19,6 +19,9 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         var stopwatch = Stopwatch.StartNew();
         var slices = SlicePlanner.Plan(request.Ports, request.Workers).Select(s => new SliceTracker(s)).ToArray();
         var timeoutMs = (int)request.Timeout.TotalMilliseconds;
+        // The first parse sets up System.Text.Json's metadata (tens of ms): do it on another core
+        // while the workers start, instead of after their first line arrives.
+        var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0)), out _, out _), CancellationToken.None);
 
         // One reader (this method) and many writers (the launchers): no locks around the trackers.
         var events = Channel.CreateUnbounded<WorkerEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -59,6 +62,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
             }
         }
         await Task.WhenAll(launches).ConfigureAwait(false);
+        await warmUp.ConfigureAwait(false);
         return new ScanResult(request, startedAt, stopwatch.Elapsed, cancellationToken.IsCancellationRequested, slices);
     }
 
