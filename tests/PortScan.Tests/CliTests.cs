@@ -1,18 +1,12 @@
 using PortScan.Coordinator.Cli;
 
+using PortScan.Tests.Support;
+
 namespace PortScan.Tests;
 
 /// <summary>Option parsing and bad input, through the same entry point the executable uses.</summary>
 public class CliTests
 {
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await PortScanCli.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     private static readonly object[] BadInputs =
     [
         new[] { "scan", "localhost", "--start-port", "0" },
@@ -50,7 +44,7 @@ public class CliTests
     [TestCaseSource(nameof(BadInputs))]
     public async Task Bad_input_prints_one_line_on_stderr_and_exits_2(string[] args)
     {
-        var (exit, stdout, stderr) = await RunAsync(args);
+        var (exit, stdout, stderr) = await InProcessCli.RunAsync(args);
 
         exit.ShouldBe(ExitCodes.BadInput, $"stderr: {stderr}");
         stderr.TrimEnd('\n').ShouldNotContain('\n', customMessage: "exactly one line");
@@ -62,7 +56,7 @@ public class CliTests
     [Test]
     public async Task Plan_prints_the_slice_table()
     {
-        var (exit, stdout, _) = await RunAsync("plan", "--start-port", "1", "--end-port", "500", "-w", "10");
+        var (exit, stdout, _) = await InProcessCli.RunAsync("plan", "--start-port", "1", "--end-port", "500", "-w", "10");
 
         exit.ShouldBe(0);
         var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[2..];
@@ -74,7 +68,7 @@ public class CliTests
     [Test]
     public async Task Plan_shows_the_last_worker_taking_the_remainder()
     {
-        var (_, stdout, _) = await RunAsync("plan", "-w", "100");
+        var (_, stdout, _) = await InProcessCli.RunAsync("plan", "-w", "100");
 
         stdout.ShouldContain("655 each; the last also takes the remainder of 35");
         stdout.TrimEnd().Split('\n')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["99", "64846", "65535", "690"]);
@@ -83,7 +77,7 @@ public class CliTests
     [Test]
     public async Task Help_lists_the_commands()
     {
-        var (exit, stdout, _) = await RunAsync("--help");
+        var (exit, stdout, _) = await InProcessCli.RunAsync("--help");
 
         exit.ShouldBe(0);
         stdout.ShouldContain("scan");

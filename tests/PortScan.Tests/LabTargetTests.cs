@@ -7,25 +7,6 @@ namespace PortScan.Tests;
 
 public class LabTargetTests
 {
-    private static async Task<PortState> ConnectAsync(int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeout.Token);
-            return PortState.Open;
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return PortState.Closed;
-        }
-        catch (OperationCanceledException)
-        {
-            return PortState.Filtered;
-        }
-    }
-
     [Test]
     public async Task Really_produces_open_closed_and_filtered_ports()
     {
@@ -33,7 +14,7 @@ public class LabTargetTests
 
         foreach (var port in Enumerable.Range(lab.Ports.Start, lab.Ports.Count))
         {
-            (await ConnectAsync(port)).ShouldBe(lab.ExpectedState(port), $"port {port}");
+            (await PortProbe.ConnectAsync(IPAddress.Loopback, port, TimeSpan.FromMilliseconds(300))).ShouldBe(lab.ExpectedState(port), $"port {port}");
         }
     }
 
@@ -44,7 +25,7 @@ public class LabTargetTests
 
         for (var i = 0; i < 600; i++)
         {
-            (await ConnectAsync(lab.Ports.Start)).ShouldBe(PortState.Open, $"connection {i}");
+            (await PortProbe.ConnectAsync(IPAddress.Loopback, lab.Ports.Start, TimeSpan.FromMilliseconds(300))).ShouldBe(PortState.Open, $"connection {i}");
         }
     }
 

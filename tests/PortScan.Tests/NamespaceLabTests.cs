@@ -1,32 +1,12 @@
-using System.Net;
-using System.Net.Sockets;
 using PortScan.Coordinator.Lab;
 using PortScan.Shared.Ports;
+using PortScan.Tests.Support;
 
 namespace PortScan.Tests;
 
 /// <summary>The --netns lab: a real host in a network namespace the test creates (root only).</summary>
 public class NamespaceLabTests
 {
-    private static async Task<PortState> ConnectAsync(IPAddress address, int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token);
-            return PortState.Open;
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return PortState.Closed;
-        }
-        catch (OperationCanceledException)
-        {
-            return PortState.Filtered;
-        }
-    }
-
     [Test]
     public async Task Namespace_host_has_open_closed_and_filtered_ports_and_is_removed_afterwards()
     {
@@ -49,7 +29,7 @@ public class NamespaceLabTests
             File.Exists(name).ShouldBeTrue();
             foreach (var port in new[] { 20000, 20001, 20002, 20004, 20005, 33333 })
             {
-                (await ConnectAsync(lab.Address, port)).ShouldBe(lab.ExpectedState(port), $"port {port}");
+                (await PortProbe.ConnectAsync(lab.Address, port, TimeSpan.FromMilliseconds(400))).ShouldBe(lab.ExpectedState(port), $"port {port}");
             }
         }
         finally

@@ -1,23 +1,17 @@
 using PortScan.Coordinator.Benchmarking;
 using PortScan.Coordinator.Cli;
 
+using PortScan.Tests.Support;
+
 namespace PortScan.Tests;
 
 /// <summary>demo and bench, run in-process through the real entry point (real worker processes).</summary>
 public class TeachingCommandsTests
 {
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await PortScanCli.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     [Test]
     public async Task Demo_runs_to_completion_and_every_run_finds_the_planted_ports()
     {
-        var (exit, stdout, stderr) = await RunAsync("demo", "--timeout", "20ms", "-w", "4");
+        var (exit, stdout, stderr) = await InProcessCli.RunAsync("demo", "--timeout", "20ms", "-w", "4");
 
         exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
         stdout.ShouldContain("Run 1/3: article mode, 1 worker");
@@ -35,7 +29,7 @@ public class TeachingCommandsTests
         var report = Path.Combine(directory.FullName, "bench.json");
         var svg = Path.Combine(directory.FullName, "bench.svg");
 
-        var (exit, stdout, stderr) = await RunAsync("bench", "--lab", "-w", "1,2", "--repeat", "2", "-c", "1", "--timeout", "20ms",
+        var (exit, stdout, stderr) = await InProcessCli.RunAsync("bench", "--lab", "-w", "1,2", "--repeat", "2", "-c", "1", "--timeout", "20ms",
             "--open", "2", "--closed", "3", "--filtered", "6", "--report", report, "--svg", svg);
 
         exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
@@ -58,7 +52,7 @@ public class TeachingCommandsTests
         var directory = Directory.CreateTempSubdirectory("portscan-bench-");
         var report = Path.Combine(directory.FullName, "bench.csv");
 
-        var (exit, _, stderr) = await RunAsync("bench", "--lab", "-w", "1,3", "--repeat", "1", "--timeout", "20ms",
+        var (exit, _, stderr) = await InProcessCli.RunAsync("bench", "--lab", "-w", "1,3", "--repeat", "1", "--timeout", "20ms",
             "--open", "1", "--closed", "2", "--filtered", "1", "--report", report);
 
         exit.ShouldBe(0, stderr);
@@ -78,7 +72,7 @@ public class TeachingCommandsTests
     [TestCase("demo", "--timeout", "never")]
     public async Task Bad_input_to_demo_and_bench_is_one_line_and_exit_2(params string[] args)
     {
-        var (exit, _, stderr) = await RunAsync(args);
+        var (exit, _, stderr) = await InProcessCli.RunAsync(args);
 
         exit.ShouldBe(ExitCodes.BadInput, stderr);
         stderr.TrimEnd('\n').ShouldNotContain('\n');
