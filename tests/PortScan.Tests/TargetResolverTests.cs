@@ -20,7 +20,7 @@ public class TargetResolverTests
 
     [TestCase("999.1.1.1")]
     [TestCase("127.1")]
-    [TestCase("1.2.3.4.5")]
+    [TestCase("127.0.0.1.5")]
     [TestCase("fe80::zz")]
     [TestCase("under_score!")]
     public async Task Rejects_invalid_literals_without_a_lookup(string text)
