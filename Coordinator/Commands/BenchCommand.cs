@@ -40,17 +40,10 @@ internal sealed class BenchCommand : Command
     public BenchCommand()
         : base("bench", "Compare scan times across worker counts: median seconds, ports/s, speedup and efficiency")
     {
-        foreach (var symbol in new Symbol[] { _target, _lab, _workers, _repeat, _concurrency, _timeout, _start, _end, _open, _closed, _filtered, _report, _svg })
+        Add(_target);
+        foreach (var option in new Option[] { _lab, _workers, _repeat, _concurrency, _timeout, _start, _end, _open, _closed, _filtered, _report, _svg })
         {
-            switch (symbol)
-            {
-                case Argument argument:
-                    Add(argument);
-                    break;
-                case Option option:
-                    Add(option);
-                    break;
-            }
+            Add(option);
         }
         Validators.Add(result =>
         {

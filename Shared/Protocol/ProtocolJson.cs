@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace PortScan.Shared.Protocol;
 
-/// <summary>Source-generated serializers: no reflection at start-up, which workers pay for every scan.</summary>
+/// <summary>Source-generated reading of protocol lines in the coordinator (workers write with Utf8JsonWriter, see <see cref="ProtocolCodec"/>).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     AllowOutOfOrderMetadataProperties = true,
