@@ -57,17 +57,27 @@ internal sealed unsafe class ConnectScanner : IDisposable
     /// <summary>How many connects may be in flight now; lowered if the process runs out of descriptors.</summary>
     public int Concurrency => _limit;
 
-    public ScanCounts Scan(PortRange ports, IPortResultSink sink, CancellationToken cancellationToken)
+    public ScanCounts Scan(PortSet ports, IPortResultSink sink, CancellationToken cancellationToken)
     {
         var counts = new ScanCounts();
-        var next = ports.Start;
+        using var next = ports.Ports().GetEnumerator();
+        var unstarted = next.MoveNext();
         long starvedSince = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var starved = false;
-            while (_inFlight.Count < _limit && (_retry.Count > 0 || next <= ports.End))
+            while (_inFlight.Count < _limit && (_retry.Count > 0 || unstarted))
             {
-                var port = _retry.Count > 0 ? _retry.Dequeue() : next++;
+                int port;
+                if (_retry.Count > 0)
+                {
+                    port = _retry.Dequeue();
+                }
+                else
+                {
+                    port = next.Current;
+                    unstarted = next.MoveNext();
+                }
                 if (!TryStart(port, sink, counts))
                 {
                     _retry.Enqueue(port);
@@ -76,7 +86,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
                 }
             }
 
-            var morePorts = _retry.Count > 0 || next <= ports.End;
+            var morePorts = _retry.Count > 0 || unstarted;
             if (_inFlight.Count == 0 && !morePorts)
             {
                 break;

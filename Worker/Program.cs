@@ -5,8 +5,9 @@ using PortScan.Shared.Protocol;
 using PortScan.Worker;
 
 // portscan-worker: scans one slice and speaks the JSON-lines protocol on stdout (docs/protocol.md).
-// Exit codes: 0 slice scanned, 1 scan failed (an error message was sent), 2 bad arguments,
-// 128 + signal when stopped by SIGINT or SIGTERM (an error message was sent).
+// Exit codes: 0 ports scanned, 1 scan failed (an error message was sent), 2 bad arguments,
+// 128 + signal when stopped by SIGINT or SIGTERM (an error message was sent), 129 when a
+// supervised worker's coordinator went away.
 WorkerArguments arguments;
 try
 {
@@ -19,6 +20,10 @@ catch (FormatException e)
 }
 
 var stopwatch = Stopwatch.StartNew();
+if (arguments.Supervised)
+{
+    CoordinatorLifeline.Hold();
+}
 // Every connect in flight holds a descriptor: take all the kernel allows, and size concurrency to it.
 var descriptors = FileDescriptorLimit.RaiseSoftToHard();
 var concurrency = Math.Min(arguments.Concurrency, Math.Max(1, descriptors - FileDescriptorLimit.Reserve));
@@ -34,8 +39,7 @@ writer.Send(new HelloMessage(
     arguments.WorkerId,
     Environment.ProcessId,
     arguments.Target.ToString(),
-    arguments.Ports.Start,
-    arguments.Ports.End,
+    arguments.Ports.ToString(),
     arguments.TimeoutMs,
     concurrency));
 

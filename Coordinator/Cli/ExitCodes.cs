@@ -12,6 +12,9 @@ public static class ExitCodes
     /// <summary>Bad input: one line on stderr says what.</summary>
     public const int BadInput = 2;
 
-    /// <summary>Interrupted by Ctrl-C (128 + SIGINT).</summary>
+    /// <summary>Stopped by Ctrl-C (128 + SIGINT); the report says <c>"complete": false</c>.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM (128 + SIGTERM); the report says <c>"complete": false</c>.</summary>
+    public const int Terminated = 143;
 }

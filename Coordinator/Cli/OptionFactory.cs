@@ -26,7 +26,7 @@ internal static class OptionFactory
         },
     };
 
-    public static Option<int> Count(string name, string alias, int min, int max, Func<int> defaultValue, string description) => new(name, alias)
+    public static Option<int> Count(string name, string? alias, int min, int max, Func<int> defaultValue, string description) => new(name, alias is null ? [] : [alias])
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue(),

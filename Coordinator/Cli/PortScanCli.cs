@@ -29,7 +29,14 @@ public static class PortScanCli
         }
         try
         {
-            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            // ProcessTerminationTimeout null: Ctrl-C and SIGTERM are handled by StopSignals, which reaches us as the token.
+            var configuration = new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            };
             return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (UsageException e)

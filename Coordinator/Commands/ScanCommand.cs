@@ -19,6 +19,13 @@ internal sealed class ScanCommand : Command
         "Per-connect timeout: 250ms, 1s, 1.5s, or plain milliseconds");
     private readonly Option<int> _concurrency = OptionFactory.Count("--concurrency", "-c", 1, 65535, () => ScanDefaults.Concurrency,
         "Connects in flight per worker; 1 is the original one-connect-at-a-time scanner (default: from the open-file limit)");
+    private readonly Option<int> _maxRetries = OptionFactory.Count("--max-retries", null, 0, 10, () => ScanDefaults.MaxRetries,
+        "Replacement workers a slice may have when its worker dies, hangs or breaks the protocol; each scans only the ports still unscanned");
+    private readonly Option<string?> _workerPath = new("--worker-path")
+    {
+        Description = "Run this executable instead of portscan-worker (for testing the coordinator with misbehaving workers)",
+        Hidden = true,
+    };
     private readonly Option<string> _format = new Option<string>("--format")
     {
         Description = "Report format",
@@ -36,6 +43,8 @@ internal sealed class ScanCommand : Command
         _ports.AddTo(this);
         Add(_timeout);
         Add(_concurrency);
+        Add(_maxRetries);
+        Add(_workerPath);
         Add(_format);
         Add(_output);
         Add(_showClosed);
@@ -63,6 +72,8 @@ internal sealed class ScanCommand : Command
         parse.GetValue(_ports.Workers),
         parse.GetValue(_timeout),
         parse.GetValue(_concurrency),
+        parse.GetValue(_maxRetries),
+        parse.GetValue(_workerPath),
         parse.GetValue(_format) == "json" ? ReportFormat.Json : ReportFormat.Text,
         parse.GetValue(_output),
         parse.GetValue(_showClosed),

@@ -18,12 +18,13 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             throw new UsageException($"cannot write '{path}': its directory does not exist");
         }
         var target = await TargetResolver.ResolveAsync(settings.Target, cancellationToken).ConfigureAwait(false);
-        var request = new ScanRequest(target, settings.Ports, Math.Min(settings.Workers, settings.Ports.Count), settings.Timeout, settings.Concurrency);
+        var request = new ScanRequest(target, settings.Ports, Math.Min(settings.Workers, settings.Ports.Count), settings.Timeout,
+            settings.Concurrency, settings.MaxRetries);
 
         WorkerCommand worker;
         try
         {
-            worker = WorkerCommand.NextToCoordinator();
+            worker = settings.WorkerPath is { } workerPath ? WorkerCommand.At(workerPath) : WorkerCommand.NextToCoordinator();
         }
         catch (FileNotFoundException e)
         {
@@ -86,7 +87,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
     {
         foreach (var slice in result.Slices.Where(s => s.Unscanned > 0))
         {
-            var ranges = string.Join(",", slice.UnscannedRanges());
+            var ranges = slice.UnscannedPorts();
             await stderr.WriteLineAsync(
                 $"portscan: worker {slice.Slice.Worker} (ports {slice.Slice.Ports}) left {slice.Unscanned} ports unscanned ({ranges}): {slice.Failure}").ConfigureAwait(false);
         }

@@ -45,11 +45,15 @@ public sealed class WorkerProgress : IScanObserver
         }
     }
 
-    public void WorkerExited(SliceTracker slice)
+    public void WorkerExited(WorkerAttempt attempt)
     {
-        if (_bars.Count == 0)
+        var slice = attempt.Slice;
+        if (_bars.Count > 0)
         {
-            _console.WriteLine($"  worker {slice.Slice.Worker} (ports {slice.Slice.Ports}) finished in {slice.Elapsed.TotalSeconds:0.00} s: {slice.Open} open, {slice.Closed} closed, {slice.Filtered} filtered");
+            return;
         }
+        _console.WriteLine(slice.Unscanned == 0
+            ? $"  worker {slice.Slice.Worker} (ports {slice.Slice.Ports}) finished in {slice.Elapsed.TotalSeconds:0.00} s: {slice.Open} open, {slice.Closed} closed, {slice.Filtered} filtered"
+            : $"  worker {slice.Slice.Worker} (ports {slice.Slice.Ports}) attempt {attempt.Number} failed with {slice.Unscanned} ports left: {attempt.Failure}");
     }
 }

@@ -5,7 +5,7 @@ namespace PortScan.Coordinator.Scanning;
 /// <summary>Hears about a scan while it runs (live output, progress); the coordinator itself prints nothing.</summary>
 public interface IScanObserver
 {
-    void WorkerStarted(SliceTracker slice)
+    void WorkerStarted(WorkerAttempt attempt)
     {
     }
 
@@ -13,7 +13,7 @@ public interface IScanObserver
     {
     }
 
-    void WorkerExited(SliceTracker slice)
+    void WorkerExited(WorkerAttempt attempt)
     {
     }
 }

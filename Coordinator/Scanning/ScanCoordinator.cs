@@ -9,101 +9,229 @@ namespace PortScan.Coordinator.Scanning;
 
 /// <summary>
 /// Runs a scan: plans the slices, starts one worker process a slice, reads all their results as
-/// they arrive, waits for every worker to exit and returns the aggregated result.
+/// they arrive, replaces workers that die, hang or break the protocol, stops them all on request,
+/// waits for every one to exit and returns the aggregated result. docs/reliability.md tells the
+/// failure model this loop implements.
 /// </summary>
 public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
 {
+    /// <summary>How long workers asked to stop may take to report what they finished before they are killed.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
+
     public async Task<ScanResult> RunAsync(ScanRequest request, IScanObserver observer, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.Now;
         var stopwatch = Stopwatch.StartNew();
         var slices = SlicePlanner.Plan(request.Ports, request.Workers).Select(s => new SliceTracker(s)).ToArray();
-        var timeoutMs = (int)request.Timeout.TotalMilliseconds;
         // The first parse sets up System.Text.Json's metadata (tens of ms): do it on another core
         // while the workers start, instead of after their first line arrives.
         var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0)), out _, out _), CancellationToken.None);
 
-        // One reader (this method) and many writers (the launchers): no locks around the trackers.
-        var events = Channel.CreateUnbounded<WorkerEvent>(new UnboundedChannelOptions { SingleReader = true });
+        // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
+        var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
         var launcher = new WorkerLauncher(workerCommand, logger);
-        var launches = slices.Select(s => launcher.RunAsync(
-            new WorkerArguments(request.Target.Address, s.Slice.Ports, timeoutMs, request.Concurrency, s.Slice.Worker),
-            events.Writer,
-            cancellationToken)).ToArray();
-        _ = Task.WhenAll(launches).ContinueWith(t => events.Writer.Complete(t.Exception), TaskScheduler.Default);
+        var watchdog = new WorkerWatchdog(slices.Length, request.Concurrency);
+        var launches = new List<Task>();
+        var running = 0;
 
-        await foreach (var workerEvent in events.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        void Launch(SliceTracker slice)
         {
-            var slice = slices[workerEvent.Worker];
-            switch (workerEvent)
+            var attempt = slice.NewAttempt();
+            var arguments = new WorkerArguments(request.Target.Address, attempt.Ports, (int)request.Timeout.TotalMilliseconds,
+                request.Concurrency, slice.Slice.Worker, Supervised: true);
+            running++;
+            launches.Add(launcher.RunAsync(attempt, arguments, events.Writer));
+        }
+
+        foreach (var slice in slices)
+        {
+            Launch(slice);
+        }
+
+        using var clockStop = new CancellationTokenSource();
+        var clock = TickAsync(events.Writer, clockStop.Token);
+        var stopping = false;
+        long killAt = 0;
+        await using (cancellationToken.Register(() => events.Writer.TryWrite(new StopRequested())).ConfigureAwait(false))
+        {
+            await foreach (var scanEvent in events.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                case WorkerStarted started:
-                    slice.Pid = started.Pid;
-                    logger.LogInformation("worker {Worker}: started pid {Pid} for ports {Ports}", slice.Slice.Worker, started.Pid, slice.Slice.Ports);
-                    observer.WorkerStarted(slice);
+                switch (scanEvent)
+                {
+                    case WorkerStarted { Attempt: var attempt }:
+                        logger.LogInformation("worker {Worker}: attempt {Attempt} started pid {Pid} for ports {Ports}",
+                            attempt.Slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.Ports);
+                        observer.WorkerStarted(attempt);
+                        if (stopping)
+                        {
+                            attempt.Terminate();
+                        }
+                        break;
+                    case WorkerMessageReceived { Attempt: var attempt, Message: var message } when !attempt.Untrusted:
+                        Apply(attempt, message, observer);
+                        break;
+                    case WorkerBadLine { Attempt: var attempt } bad when !attempt.Untrusted:
+                        Distrust(attempt, $"it wrote a line that is not a protocol message ({bad.Error}): {Truncate(bad.Line)}");
+                        break;
+                    case WorkerExited { Attempt: var attempt } exited:
+                        running--;
+                        Finish(attempt, exited.StartError);
+                        observer.WorkerExited(attempt);
+                        var slice = attempt.Slice;
+                        if (slice.Unscanned > 0 && !stopping && slice.Attempts.Count <= request.MaxRetries)
+                        {
+                            logger.LogWarning("worker {Worker}: starting a replacement for the {Count} unscanned ports ({Ports}), retry {Retry} of {MaxRetries}",
+                                slice.Slice.Worker, slice.Unscanned, slice.UnscannedPorts(), slice.Attempts.Count, request.MaxRetries);
+                            Launch(slice);
+                        }
+                        break;
+                    case WatchdogTick:
+                        foreach (var attempt in slices.Select(s => s.Current!).Where(a => !a.Untrusted && watchdog.IsHung(a)))
+                        {
+                            Distrust(attempt, $"it was silent for more than {(attempt.Greeted ? watchdog.SilenceLimit : watchdog.StartupLimit).TotalSeconds:0.#} s and was killed by the watchdog");
+                        }
+                        if (stopping && Stopwatch.GetTimestamp() >= killAt)
+                        {
+                            foreach (var attempt in slices.Select(s => s.Current!).Where(a => !a.Exited))
+                            {
+                                attempt.Fail("it did not stop within the grace period after the stop request and was killed");
+                                attempt.Kill();
+                            }
+                        }
+                        break;
+                    case StopRequested when !stopping:
+                        stopping = true;
+                        killAt = Stopwatch.GetTimestamp() + (long)(StopGrace.TotalSeconds * Stopwatch.Frequency);
+                        logger.LogInformation("stop requested: asking {Running} workers to report what they finished", running);
+                        foreach (var attempt in slices.Select(s => s.Current!).Where(a => !a.Exited))
+                        {
+                            attempt.Terminate();
+                        }
+                        break;
+                }
+                if (running == 0)
+                {
                     break;
-                case WorkerMessageReceived { Message: var message }:
-                    Apply(slice, message, observer);
-                    break;
-                case WorkerBadLine bad:
-                    logger.LogWarning("worker {Worker}: ignored a line that is not a protocol message ({Error}): {Line}", bad.Worker, bad.Error, Truncate(bad.Line));
-                    break;
-                case WorkerExited exited:
-                    slice.ExitCode = exited.ExitCode;
-                    slice.Elapsed = exited.Elapsed;
-                    if (slice.Unscanned > 0)
-                    {
-                        slice.Failure ??= exited.StartError
-                            ?? (cancellationToken.IsCancellationRequested ? "the scan was interrupted" : $"the worker exited with code {exited.ExitCode} before reporting them");
-                    }
-                    logger.LogInformation("worker {Worker}: pid {Pid} exited with code {Code} after {Ms:F0} ms", slice.Slice.Worker, slice.Pid, exited.ExitCode, exited.Elapsed.TotalMilliseconds);
-                    observer.WorkerExited(slice);
-                    break;
+                }
             }
         }
+        await clockStop.CancelAsync().ConfigureAwait(false);
+        await clock.ConfigureAwait(false);
         await Task.WhenAll(launches).ConfigureAwait(false);
         await warmUp.ConfigureAwait(false);
-        return new ScanResult(request, startedAt, stopwatch.Elapsed, cancellationToken.IsCancellationRequested, slices);
+        return new ScanResult(request, startedAt, stopwatch.Elapsed, stopping, slices);
     }
 
-    private void Apply(SliceTracker slice, WorkerMessage message, IScanObserver observer)
+    private static async Task TickAsync(ChannelWriter<ScanEvent> events, CancellationToken cancellationToken)
     {
+        using var timer = new PeriodicTimer(TickInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.TryWrite(new WatchdogTick());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The scan is over.
+        }
+    }
+
+    private void Apply(WorkerAttempt attempt, WorkerMessage message, IScanObserver observer)
+    {
+        if (attempt.Done)
+        {
+            Distrust(attempt, "it wrote after its done message");
+            return;
+        }
+        if (!attempt.Greeted && message is not HelloMessage)
+        {
+            Distrust(attempt, $"it sent a {message.GetType().Name} before its hello");
+            return;
+        }
         switch (message)
         {
-            case HelloMessage hello when hello.Protocol != ProtocolCodec.Version:
-                logger.LogWarning("worker {Worker}: speaks protocol {Version}, expected {Expected}", slice.Slice.Worker, hello.Protocol, ProtocolCodec.Version);
+            case HelloMessage hello:
+                if (attempt.Greeted)
+                {
+                    Distrust(attempt, "it said hello twice");
+                }
+                else if (hello.Protocol != ProtocolCodec.Version)
+                {
+                    Distrust(attempt, $"it speaks protocol {hello.Protocol}, not {ProtocolCodec.Version}");
+                }
+                else if (hello.Worker != attempt.Slice.Slice.Worker || hello.Ports != attempt.Ports.ToString())
+                {
+                    Distrust(attempt, $"its hello names worker {hello.Worker} and ports {hello.Ports}, not worker {attempt.Slice.Slice.Worker} and ports {attempt.Ports}");
+                }
+                attempt.Greeted = true;
                 break;
             case PortsMessage ports:
-                foreach (var open in ports.Open)
+                foreach (var (port, state, rtt) in ports.Open.Select(o => (o.Port, PortState.Open, o.RttMs))
+                    .Concat(ports.Closed.Select(p => (p, PortState.Closed, 0.0)))
+                    .Concat(ports.Filtered.Select(p => (p, PortState.Filtered, 0.0))))
                 {
-                    Record(slice, open.Port, PortState.Open, open.RttMs, observer);
-                }
-                foreach (var port in ports.Closed)
-                {
-                    Record(slice, port, PortState.Closed, 0, observer);
-                }
-                foreach (var port in ports.Filtered)
-                {
-                    Record(slice, port, PortState.Filtered, 0, observer);
+                    if (!attempt.Slice.TryRecord(attempt, port, state, rtt, out var problem))
+                    {
+                        // Results already recorded passed every check; this one and all that follow are refused.
+                        Distrust(attempt, problem);
+                        return;
+                    }
+                    observer.PortFinished(attempt.Slice, port, state, rtt);
                 }
                 break;
+            case HeartbeatMessage heartbeat:
+                logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished", attempt.Slice.Slice.Worker, heartbeat.Finished);
+                break;
+            case DoneMessage:
+                var unreported = attempt.Ports.Ports().Count(p => attempt.Slice.StateOf(p) == PortState.Unscanned);
+                if (unreported > 0)
+                {
+                    Distrust(attempt, $"it said done with {unreported} of its ports unreported");
+                }
+                attempt.Done = true;
+                break;
             case ErrorMessage error:
-                slice.Failure = error.Message;
-                logger.LogWarning("worker {Worker}: {Message}", slice.Slice.Worker, error.Message);
+                attempt.Fail(error.Message);
+                logger.LogWarning("worker {Worker}: {Message}", attempt.Slice.Slice.Worker, error.Message);
                 break;
         }
     }
 
-    private void Record(SliceTracker slice, int port, PortState state, double rttMs, IScanObserver observer)
+    /// <summary>
+    /// A worker that breaks the protocol, or stops talking, cannot be trusted with the rest of its
+    /// ports: it is killed, nothing more it says is counted, and a replacement takes over.
+    /// </summary>
+    private void Distrust(WorkerAttempt attempt, string reason)
     {
-        if (slice.TryRecord(port, state, rttMs, out var problem))
+        logger.LogWarning("worker {Worker} (attempt {Attempt}, pid {Pid}) is not trusted and is stopped: {Reason}",
+            attempt.Slice.Slice.Worker, attempt.Number, attempt.Pid, reason);
+        attempt.Distrust(reason);
+        attempt.Kill();
+    }
+
+    private void Finish(WorkerAttempt attempt, string? startError)
+    {
+        var slice = attempt.Slice;
+        if (startError is not null)
         {
-            observer.PortFinished(slice, port, state, rttMs);
+            attempt.Fail(startError);
         }
-        else
+        else if (attempt.Ports.Ports().Any(p => slice.StateOf(p) == PortState.Unscanned))
         {
-            logger.LogWarning("worker {Worker}: {Problem}; ignored", slice.Slice.Worker, problem);
+            attempt.Fail(attempt.ExitCode switch
+            {
+                > 128 and < 160 => $"the worker was killed by signal {attempt.ExitCode - 128} (exit code {attempt.ExitCode}) before reporting them",
+                0 => "the worker exited without reporting them",
+                _ => $"the worker exited with code {attempt.ExitCode} before reporting them",
+            });
         }
+        logger.LogInformation("worker {Worker}: attempt {Attempt}, pid {Pid}, exited with code {Code} after {Ms:F0} ms{Failure}",
+            slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.ExitCode, attempt.Elapsed.TotalMilliseconds,
+            attempt.Failure is null ? "" : $": {attempt.Failure}");
     }
 
     private static string Truncate(string line) => line.Length <= 200 ? line : line[..200] + "…";

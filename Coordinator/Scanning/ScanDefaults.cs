@@ -26,6 +26,13 @@ public static class ScanDefaults
     /// </summary>
     public static int Concurrency => Math.Clamp(FileDescriptorLimit.Hard - FileDescriptorLimit.Reserve, 1, MaxConcurrency);
 
+    /// <summary>
+    /// Replacement workers a slice may have. Two, because a worker killed by accident or by a
+    /// passing resource shortage is usually fine the second time, and a third failure says the
+    /// cause is not passing: better to report the ports unscanned than to loop.
+    /// </summary>
+    public const int MaxRetries = 2;
+
     /// <summary>More processes than this is a mistake, not a plan.</summary>
     public const int MaxWorkers = 1024;
 }

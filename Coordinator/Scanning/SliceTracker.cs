@@ -5,20 +5,24 @@ namespace PortScan.Coordinator.Scanning;
 
 /// <summary>
 /// The coordinator's record of one slice: the state of every port in it, so it always knows
-/// exactly which ports are finished, and what became of the worker that scanned it.
+/// exactly which ports are finished (and what a replacement worker still has to do), and every
+/// worker process that worked on it.
 /// </summary>
 public sealed class SliceTracker(Slice slice)
 {
     private readonly PortState[] _states = new PortState[slice.Ports.Count];
     private readonly Dictionary<int, double> _rttMs = [];
+    private readonly List<WorkerAttempt> _attempts = [];
 
     public Slice Slice { get; } = slice;
-    public int? Pid { get; set; }
-    public int? ExitCode { get; set; }
-    public TimeSpan Elapsed { get; set; }
+    public IReadOnlyList<WorkerAttempt> Attempts => _attempts;
+    public WorkerAttempt? Current => _attempts.Count > 0 ? _attempts[^1] : null;
+    public int? Pid => Current?.Pid;
+    public int? ExitCode => Current?.ExitCode;
+    public TimeSpan Elapsed => _attempts.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Elapsed);
 
-    /// <summary>Why this slice has unscanned ports, in the worker's or the launcher's words.</summary>
-    public string? Failure { get; set; }
+    /// <summary>Why this slice has unscanned ports: the last attempt's failure, or that the scan was stopped.</summary>
+    public string? Failure => Unscanned == 0 ? null : Current?.Failure ?? "the scan was stopped before they were scanned";
 
     public int Open { get; private set; }
     public int Closed { get; private set; }
@@ -30,12 +34,20 @@ public sealed class SliceTracker(Slice slice)
 
     public double? RttOf(int port) => _rttMs.TryGetValue(port, out var rtt) ? rtt : null;
 
-    /// <summary>Records a result; a port outside the slice or reported twice is refused, never counted.</summary>
-    public bool TryRecord(int port, PortState state, double rttMs, out string problem)
+    /// <summary>Starts a new attempt on every port still unscanned.</summary>
+    public WorkerAttempt NewAttempt()
     {
-        if (!Slice.Ports.Contains(port))
+        var attempt = new WorkerAttempt(this, _attempts.Count + 1, UnscannedPorts());
+        _attempts.Add(attempt);
+        return attempt;
+    }
+
+    /// <summary>Records a result; a port the attempt was not given, or one reported twice, is refused and never counted.</summary>
+    public bool TryRecord(WorkerAttempt attempt, int port, PortState state, double rttMs, out string problem)
+    {
+        if (!attempt.Ports.Contains(port))
         {
-            problem = $"port {port} is outside its slice {Slice.Ports}";
+            problem = $"port {port} is not one it was given ({attempt.Ports})";
             return false;
         }
         ref var current = ref _states[port - Slice.Ports.Start];
@@ -62,8 +74,9 @@ public sealed class SliceTracker(Slice slice)
         return true;
     }
 
-    /// <summary>The unscanned ports as ranges, for messages a person reads.</summary>
-    public IEnumerable<PortRange> UnscannedRanges()
+    public PortSet UnscannedPorts() => PortSet.Of(UnscannedRanges());
+
+    private IEnumerable<PortRange> UnscannedRanges()
     {
         var start = -1;
         for (var i = 0; i <= _states.Length; i++)

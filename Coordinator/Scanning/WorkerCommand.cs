@@ -5,6 +5,10 @@ public sealed record WorkerCommand(string FileName, IReadOnlyList<string> Leadin
 {
     private const string AppHostName = "portscan-worker";
 
+    /// <summary>Any executable that speaks the worker protocol (tests use stand-ins that misbehave on purpose).</summary>
+    public static WorkerCommand At(string path) =>
+        File.Exists(path) ? new WorkerCommand(Path.GetFullPath(path), []) : throw new FileNotFoundException($"worker '{path}' does not exist");
+
     /// <summary>
     /// The worker is built and published next to the coordinator (Coordinator references Worker).
     /// Prefer its native launcher; fall back to the .dll through the dotnet host that runs us.

@@ -7,20 +7,23 @@ using PortScan.Shared.Protocol;
 namespace PortScan.Coordinator.Scanning;
 
 /// <summary>
-/// Starts one worker process for one slice and turns its stdout into <see cref="WorkerEvent"/>s
+/// Starts one worker process for one attempt and turns its stdout into <see cref="ScanEvent"/>s
 /// while it runs. Arguments go through <see cref="ProcessStartInfo.ArgumentList"/>, never a shell.
+/// The launcher decides nothing: stopping, distrusting and replacing workers is the coordinator's.
 /// </summary>
 public sealed class WorkerLauncher(WorkerCommand command, ILogger logger)
 {
-    public async Task RunAsync(WorkerArguments arguments, ChannelWriter<WorkerEvent> events, CancellationToken cancellationToken)
+    // The longest legitimate line is a ports message of 4,096 open ports, about 120 KB.
+    private const int MaxLineLength = 1 << 20;
+
+    public async Task RunAsync(WorkerAttempt attempt, WorkerArguments arguments, ChannelWriter<ScanEvent> events)
     {
-        var worker = arguments.WorkerId;
         var startInfo = new ProcessStartInfo(command.FileName)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            // A pipe, not the user's terminal: keystrokes meant for the coordinator never reach a worker.
+            // The worker's lifeline: we never write to it, and it closes when we exit, however we exit.
             RedirectStandardInput = true,
         };
         foreach (var argument in command.LeadingArguments.Concat(arguments.ToArgumentList()))
@@ -36,49 +39,36 @@ public sealed class WorkerLauncher(WorkerCommand command, ILogger logger)
         }
         catch (Win32Exception e)
         {
-            await events.WriteAsync(new WorkerExited(worker, null, stopwatch.Elapsed, $"cannot start {command.FileName}: {e.Message}"), CancellationToken.None).ConfigureAwait(false);
+            attempt.Finish(null, stopwatch.Elapsed);
+            await events.WriteAsync(new WorkerExited(attempt, $"cannot start {command.FileName}: {e.Message}")).ConfigureAwait(false);
             return;
         }
-        await events.WriteAsync(new WorkerStarted(worker, process.Id), CancellationToken.None).ConfigureAwait(false);
+        attempt.Attach(process);
+        await events.WriteAsync(new WorkerStarted(attempt)).ConfigureAwait(false);
 
-        var stderr = RelayStandardErrorAsync(process, worker);
-        try
+        var stderr = RelayStandardErrorAsync(process, attempt);
+        // Read to end-of-file even after a stop request: a worker told to stop reports its finished ports first.
+        var lines = new BoundedLineReader(process.StandardOutput, MaxLineLength);
+        while (await lines.ReadLineAsync().ConfigureAwait(false) is var (line, tooLong))
         {
-            while (await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-            {
-                WorkerEvent received = ProtocolCodec.TryParse(line, out var message, out var error)
-                    ? new WorkerMessageReceived(worker, message!)
-                    : new WorkerBadLine(worker, line, error);
-                await events.WriteAsync(received, CancellationToken.None).ConfigureAwait(false);
-            }
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            attempt.Heard();
+            ScanEvent received = tooLong ? new WorkerBadLine(attempt, line, $"a line longer than {MaxLineLength} characters")
+                : ProtocolCodec.TryParse(line, out var message, out var error) ? new WorkerMessageReceived(attempt, message!)
+                : new WorkerBadLine(attempt, line, error);
+            await events.WriteAsync(received).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
-        {
-            Stop(process);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
+        await process.WaitForExitAsync().ConfigureAwait(false);
         await stderr.ConfigureAwait(false);
-        await events.WriteAsync(new WorkerExited(worker, process.ExitCode, stopwatch.Elapsed, null), CancellationToken.None).ConfigureAwait(false);
+        attempt.Finish(process.ExitCode, stopwatch.Elapsed);
+        await events.WriteAsync(new WorkerExited(attempt, null)).ConfigureAwait(false);
     }
 
-    private async Task RelayStandardErrorAsync(Process process, int worker)
+    private async Task RelayStandardErrorAsync(Process process, WorkerAttempt attempt)
     {
-        while (await process.StandardError.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+        while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            logger.LogWarning("worker {Worker}: {Line}", worker, line);
-        }
-    }
-
-    private static void Stop(Process process)
-    {
-        try
-        {
-            process.Kill();
-        }
-        catch (InvalidOperationException)
-        {
-            // Exited between the check and the kill: nothing to stop.
+            attempt.Heard();
+            logger.LogWarning("worker {Worker}: {Line}", attempt.Slice.Slice.Worker, line);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -41,8 +41,7 @@ public static class ProtocolCodec
                 json.WriteNumber("worker", hello.Worker);
                 json.WriteNumber("pid", hello.Pid);
                 json.WriteString("target", hello.Target);
-                json.WriteNumber("startPort", hello.StartPort);
-                json.WriteNumber("endPort", hello.EndPort);
+                json.WriteString("ports", hello.Ports);
                 json.WriteNumber("timeoutMs", hello.TimeoutMs);
                 json.WriteNumber("concurrency", hello.Concurrency);
                 break;
@@ -59,6 +58,10 @@ public static class ProtocolCodec
                 json.WriteEndArray();
                 WriteNumbers(json, "closed", ports.Closed);
                 WriteNumbers(json, "filtered", ports.Filtered);
+                break;
+            case HeartbeatMessage heartbeat:
+                json.WriteString("type", "heartbeat");
+                json.WriteNumber("finished", heartbeat.Finished);
                 break;
             case DoneMessage done:
                 json.WriteString("type", "done");

@@ -5,23 +5,24 @@ namespace PortScan.Shared.Protocol;
 /// <summary>
 /// One line of a worker's stdout. The <c>type</c> field names the message; see docs/protocol.md.
 /// A worker sends one <see cref="HelloMessage"/>, then <see cref="PortsMessage"/>s until every
-/// port of its slice has been reported exactly once, then one <see cref="DoneMessage"/>.
+/// port it was given has been reported exactly once, then one <see cref="DoneMessage"/>.
+/// <see cref="HeartbeatMessage"/>s fill any silence, so a silent worker is a hung worker.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(HelloMessage), "hello")]
 [JsonDerivedType(typeof(PortsMessage), "ports")]
+[JsonDerivedType(typeof(HeartbeatMessage), "heartbeat")]
 [JsonDerivedType(typeof(DoneMessage), "done")]
 [JsonDerivedType(typeof(ErrorMessage), "error")]
 public abstract record WorkerMessage;
 
-/// <summary>First line: who is speaking, which protocol, which slice.</summary>
+/// <summary>First line: who is speaking, which protocol, which ports (<c>1-5,9</c>: see <see cref="Ports.PortSet"/>).</summary>
 public sealed record HelloMessage(
     int Protocol,
     int Worker,
     int Pid,
     string Target,
-    int StartPort,
-    int EndPort,
+    string Ports,
     int TimeoutMs,
     int Concurrency) : WorkerMessage;
 
@@ -36,6 +37,9 @@ public sealed record PortsMessage(
 
 /// <summary>An open port and the time its handshake took.</summary>
 public sealed record OpenPort(int Port, double RttMs);
+
+/// <summary>"Still working": sent after a second with nothing else to say; <paramref name="Finished"/> counts ports reported so far.</summary>
+public sealed record HeartbeatMessage(int Finished) : WorkerMessage;
 
 /// <summary>Last line of a worker that scanned its whole slice.</summary>
 public sealed record DoneMessage(int Open, int Closed, int Filtered, double ElapsedMs) : WorkerMessage;

@@ -78,8 +78,8 @@ public class CoordinatorEndToEndTests
 
         run.ExitCode.ShouldBe(0, run.ToString());
         JsonReport.Parse(run.Stdout).Slices.Count.ShouldBe(2, "stdout holds only the JSON document");
-        run.Stderr.ShouldContain("worker 0: started pid");
-        run.Stderr.ShouldContain("worker 1: pid");
+        run.Stderr.ShouldContain("worker 0: attempt 1 started pid");
+        run.Stderr.ShouldContain("worker 1: attempt 1, pid");
         run.Stderr.ShouldContain("exited with code 0");
     }
 }

@@ -9,8 +9,9 @@ public class ProtocolCodecTests
 {
     private static readonly WorkerMessage[] Messages =
     [
-        new HelloMessage(1, 3, 4242, "127.0.0.1", 1, 8191, 1000, 512),
+        new HelloMessage(2, 3, 4242, "127.0.0.1", "1-8191", 1000, 512),
         new PortsMessage([new OpenPort(22, 0.125)], [1, 2, 3], [4]),
+        new HeartbeatMessage(12),
         new DoneMessage(1, 3, 1, 80.2),
         new ErrorMessage("out of sockets"),
     ];
@@ -30,8 +31,9 @@ public class ProtocolCodecTests
     {
         ProtocolCodec.Serialize(new PortsMessage([new OpenPort(22, 0.5)], [23], []))
             .ShouldBe("""{"type":"ports","open":[{"port":22,"rttMs":0.5}],"closed":[23],"filtered":[]}""");
-        ProtocolCodec.Serialize(new HelloMessage(1, 0, 7, "::1", 1, 2, 250, 1))
-            .ShouldBe("""{"type":"hello","protocol":1,"worker":0,"pid":7,"target":"::1","startPort":1,"endPort":2,"timeoutMs":250,"concurrency":1}""");
+        ProtocolCodec.Serialize(new HelloMessage(2, 0, 7, "::1", "1-2,9", 250, 1))
+            .ShouldBe("""{"type":"hello","protocol":2,"worker":0,"pid":7,"target":"::1","ports":"1-2,9","timeoutMs":250,"concurrency":1}""");
+        ProtocolCodec.Serialize(new HeartbeatMessage(40)).ShouldBe("""{"type":"heartbeat","finished":40}""");
     }
 
     [Test]
@@ -54,19 +56,23 @@ public class ProtocolCodecTests
         error.ShouldNotBeNullOrWhiteSpace();
     }
 
-    [Test]
-    public void Worker_arguments_survive_a_round_trip()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Worker_arguments_survive_a_round_trip(bool supervised)
     {
-        var arguments = new WorkerArguments(IPAddress.IPv6Loopback, new PortRange(100, 200), 250, 64, 5);
+        PortSet.TryParse("100-200,300,400-401", out var ports, out _).ShouldBeTrue();
+        var arguments = new WorkerArguments(IPAddress.IPv6Loopback, ports, 250, 64, 5, supervised);
 
         WorkerArguments.Parse([.. arguments.ToArgumentList()]).ShouldBe(arguments);
     }
 
-    [TestCase("--target", "localhost", "--start-port", "1", "--end-port", "2", "--timeout-ms", "1", "--concurrency", "1")]
-    [TestCase("--target", "127.0.0.1", "--start-port", "5", "--end-port", "2", "--timeout-ms", "1", "--concurrency", "1")]
-    [TestCase("--target", "127.0.0.1", "--start-port", "1", "--end-port", "2", "--timeout-ms", "0", "--concurrency", "1")]
-    [TestCase("--target", "127.0.0.1", "--start-port", "1", "--end-port", "2", "--timeout-ms", "1")]
-    [TestCase("--target", "127.0.0.1", "--start-port", "x", "--end-port", "2", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "localhost", "--ports", "1-2", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1", "--ports", "5-2", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1", "--ports", "1-2", "--timeout-ms", "0", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1", "--ports", "1-2", "--timeout-ms", "1")]
+    [TestCase("--target", "127.0.0.1", "--ports", "x", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1", "--ports", "1,,2", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1", "--start-port", "1", "--timeout-ms", "1", "--concurrency", "1")]
     [TestCase("--nonsense", "1")]
     [TestCase("--target")]
     public void Worker_arguments_reject_bad_input_with_one_sentence(params string[] args)

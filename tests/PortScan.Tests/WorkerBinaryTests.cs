@@ -13,8 +13,7 @@ public class WorkerBinaryTests
     private static Task<ProcessRun> ScanAsync(LabTarget lab, int concurrency, int timeoutMs = 200) =>
         Binaries.WorkerAsync(
             "--target", lab.Address.ToString(),
-            "--start-port", lab.Ports.Start.ToString(),
-            "--end-port", lab.Ports.End.ToString(),
+            "--ports", lab.Ports.ToString(),
             "--timeout-ms", timeoutMs.ToString(),
             "--concurrency", concurrency.ToString(),
             "--worker-id", "7");
@@ -55,7 +54,7 @@ public class WorkerBinaryTests
             Should.NotThrow(() => JsonDocument.Parse(line), $"every stdout line is JSON: {line}");
         }
         var messages = Messages(run);
-        messages[0].ShouldBe(new HelloMessage(ProtocolCodec.Version, 7, ((HelloMessage)messages[0]).Pid, "127.0.0.1", lab.Ports.Start, lab.Ports.End, 200, concurrency));
+        messages[0].ShouldBe(new HelloMessage(ProtocolCodec.Version, 7, ((HelloMessage)messages[0]).Pid, "127.0.0.1", lab.Ports.ToString(), 200, concurrency));
         messages[^1].ShouldBe(new DoneMessage(3, 6, 2, ((DoneMessage)messages[^1]).ElapsedMs));
         var states = States(messages);
         states.Keys.Order().ShouldBe(Enumerable.Range(lab.Ports.Start, lab.Ports.Count));
@@ -87,7 +86,7 @@ public class WorkerBinaryTests
     [Test]
     public async Task Bad_arguments_give_one_line_and_exit_2()
     {
-        var run = await Binaries.WorkerAsync("--target", "127.0.0.1", "--start-port", "9");
+        var run = await Binaries.WorkerAsync("--target", "127.0.0.1", "--ports", "9");
 
         run.ExitCode.ShouldBe(2);
         run.Stdout.ShouldBeEmpty();

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using PortScan.Coordinator.Native;
+using PortScan.Shared.Ports;
+
+namespace PortScan.Coordinator.Scanning;
+
+/// <summary>
+/// One worker process run for one slice. The first attempt is given the whole slice; a
+/// replacement is given only the ports the attempts before it left unfinished.
+/// </summary>
+public sealed class WorkerAttempt(SliceTracker slice, int number, PortSet ports)
+{
+    private readonly Lock _processLock = new();
+    private Process? _process;
+
+    public SliceTracker Slice { get; } = slice;
+
+    /// <summary>1 for the first worker of a slice, 2 for its first replacement, and so on.</summary>
+    public int Number { get; } = number;
+
+    /// <summary>The ports this attempt was asked to scan; it may report no other.</summary>
+    public PortSet Ports { get; } = ports;
+
+    public int? Pid { get; private set; }
+    public int? ExitCode { get; private set; }
+    public TimeSpan Elapsed { get; private set; }
+    public bool Exited { get; private set; }
+
+    /// <summary>Set by the hello message: a worker that has not said hello may not report ports.</summary>
+    public bool Greeted { get; set; }
+
+    /// <summary>Set by the done message: the worker says it has reported every port it was given.</summary>
+    public bool Done { get; set; }
+
+    /// <summary>When the coordinator last heard from it (a <see cref="Stopwatch"/> timestamp); the watchdog reads this.</summary>
+    public long LastHeard { get; private set; } = Stopwatch.GetTimestamp();
+
+    /// <summary>
+    /// Why this attempt failed, in words for the user: the worker's own error message, the exit,
+    /// the watchdog, or a protocol violation. Null while it is running or when it succeeded.
+    /// </summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>The attempt broke the protocol: whatever it says from now on is ignored.</summary>
+    public bool Untrusted { get; private set; }
+
+    public void Heard() => LastHeard = Stopwatch.GetTimestamp();
+
+    /// <summary>Keeps the first reason: later ones are consequences (a killed worker also exits non-zero).</summary>
+    public void Fail(string reason) => Failure ??= reason;
+
+    public void Distrust(string reason)
+    {
+        Fail(reason);
+        Untrusted = true;
+    }
+
+    internal void Attach(Process process)
+    {
+        lock (_processLock)
+        {
+            _process = process;
+            Pid = process.Id;
+            Heard();
+        }
+    }
+
+    internal void Finish(int? exitCode, TimeSpan elapsed)
+    {
+        lock (_processLock)
+        {
+            _process = null;
+            ExitCode = exitCode;
+            Elapsed = elapsed;
+            Exited = true;
+        }
+    }
+
+    /// <summary>Asks the worker to stop and report what it finished (SIGTERM).</summary>
+    public void Terminate()
+    {
+        lock (_processLock)
+        {
+            // The same check Process.Kill makes before it signals: a reaped worker's pid may be reused.
+            if (_process is { HasExited: false } process)
+            {
+                ProcessSignals.Send(process.Id, ProcessSignals.SigTerm);
+            }
+        }
+    }
+
+    /// <summary>Stops the worker at once (SIGKILL).</summary>
+    public void Kill()
+    {
+        lock (_processLock)
+        {
+            try
+            {
+                _process?.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+                // Exited between the check and the kill: nothing to stop.
+            }
+        }
+    }
+}

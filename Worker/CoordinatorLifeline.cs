@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+
+namespace PortScan.Worker;
+
+/// <summary>
+/// What ties a supervised worker to its coordinator, so that no worker outlives it.
+/// <para>
+/// The coordinator holds the write end of the worker's stdin pipe and never writes to it. When the
+/// coordinator exits for any reason, SIGKILL included, the kernel closes that end and the read
+/// here returns end-of-file: the worker exits at once. Linux's parent-death signal
+/// (PR_SET_PDEATHSIG) is not used: it fires when the forking <em>thread</em> exits, and .NET may
+/// start a process from a thread-pool thread that is later retired, killing a healthy worker.
+/// </para>
+/// <para>
+/// A supervised worker also moves to a process group of its own. A Ctrl-C at the terminal then
+/// reaches only the coordinator, which stops its workers in order and collects what they
+/// finished, instead of racing their deaths against its own signal handler.
+/// </para>
+/// </summary>
+internal static partial class CoordinatorLifeline
+{
+    /// <summary>The exit code of a worker whose coordinator went away (128 + SIGHUP: "hung up on").</summary>
+    public const int ExitCode = 129;
+
+    [LibraryImport("libc", EntryPoint = "setpgid", SetLastError = true)]
+    private static partial int SetProcessGroup(int pid, int processGroup);
+
+    public static void Hold()
+    {
+        // Failure leaves the worker in the terminal's group: Ctrl-C then stops it directly, which the coordinator also handles.
+        _ = SetProcessGroup(0, 0);
+        var watcher = new Thread(WaitForEndOfFile) { IsBackground = true, Name = "stdin lifeline" };
+        watcher.Start();
+    }
+
+    private static void WaitForEndOfFile()
+    {
+        using var stdin = Console.OpenStandardInput();
+        var buffer = new byte[64];
+        try
+        {
+            while (stdin.Read(buffer) > 0)
+            {
+                // The coordinator sends nothing; anything read is ignored.
+            }
+        }
+        catch (IOException)
+        {
+            // A broken pipe means the same as end-of-file.
+        }
+        Environment.Exit(ExitCode);
+    }
+}
