@@ -61,7 +61,7 @@ try
     var counts = scanner.Scan(arguments.Ports, writer, cancellation.Token);
     if (cancellation.IsCancellationRequested)
     {
-        writer.Send(new ErrorMessage($"stopped by signal {signal} before the slice was finished"));
+        writer.Send(new ErrorMessage($"stopped by signal {signal} before all its ports were scanned"));
         return 128 + signal;
     }
     writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));

@@ -32,7 +32,9 @@ public sealed record JsonReport(
             [.. result.Ports(showClosed).Select(p => new JsonPort(p.Port, "tcp", p.State.ToWireName(), services[p.Port], p.RttMs))]);
         var slices = result.Slices.Select(s => new JsonSlice(
             s.Slice.Worker, s.Slice.Ports.Start, s.Slice.Ports.End, s.Pid, s.ExitCode,
-            Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered)).ToList();
+            Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered,
+            s.Unscanned, s.Unscanned > 0 ? s.UnscannedPorts().ToString() : null, s.Failure,
+            [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.Ports.ToString(), a.Pid, a.ExitCode, Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure))])).ToList();
         return new JsonReport(
             "portscan",
             ProductVersion.Current,
@@ -63,7 +65,30 @@ public sealed record JsonPort(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs);
 
-public sealed record JsonSlice(int Worker, int StartPort, int EndPort, int? Pid, int? ExitCode, double ElapsedMs, int Open, int Closed, int Filtered);
+/// <summary>A slice; <c>pid</c> and <c>exitCode</c> are its last attempt's, <c>attempts</c> lists every worker process it had.</summary>
+public sealed record JsonSlice(
+    int Worker,
+    int StartPort,
+    int EndPort,
+    int? Pid,
+    int? ExitCode,
+    double ElapsedMs,
+    int Open,
+    int Closed,
+    int Filtered,
+    int Unscanned,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UnscannedPorts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Failure,
+    IReadOnlyList<JsonAttempt> Attempts);
+
+/// <summary>One worker process of a slice: the ports it was given (<c>1-5,9</c>), and why it failed if it did.</summary>
+public sealed record JsonAttempt(
+    int Attempt,
+    string Ports,
+    int? Pid,
+    int? ExitCode,
+    double ElapsedMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Failure);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(JsonReport))]

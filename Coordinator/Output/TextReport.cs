@@ -23,6 +23,15 @@ public static class TextReport
             $"{verb} {s.Scanned} of {s.Total} ports on {Describe(result.Request.Target)} in {result.Elapsed.TotalSeconds:0.00} s ({result.PortsPerSecond:#,0} ports/s) with {result.Slices.Count} workers");
         var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered";
         yield return s.Unscanned > 0 ? $"{counts}, {s.Unscanned} unscanned" : counts;
+        var replacements = result.Slices.Sum(slice => slice.Attempts.Count - 1);
+        if (replacements > 0)
+        {
+            yield return $"{replacements} replacement workers were started for workers that failed";
+        }
+        if (result.Interrupted)
+        {
+            yield return "Stopped on request before the scan was finished";
+        }
     }
 
     /// <summary>The whole report, ports sorted, for a file or for stdout at the end.</summary>
