@@ -22,7 +22,7 @@ unshare -rn bash -c '
     -n "full range, 3 workers" "$bin/portscan scan 127.0.0.1 -w 3" \
     -n "full range, 4 workers" "$bin/portscan scan 127.0.0.1 -w 4" \
     -n "one port, 1 worker (fixed cost of a scan)" "$bin/portscan scan 127.0.0.1 --start-port 1 --end-port 1 -w 1" \
-    -n "portscan-worker alone, one port" "$bin/portscan-worker --target 127.0.0.1 --start-port 1 --end-port 1 --timeout-ms 100 --concurrency 1" \
-    -n "portscan-worker alone, full range" "$bin/portscan-worker --target 127.0.0.1 --start-port 1 --end-port 65535 --timeout-ms 1000 --concurrency 16384"
+    -n "portscan-worker alone, one port" "$bin/portscan-worker --target 127.0.0.1 --ports 1 --timeout-ms 100 --concurrency 1" \
+    -n "portscan-worker alone, full range" "$bin/portscan-worker --target 127.0.0.1 --ports 1-65535 --timeout-ms 1000 --concurrency 16384"
   kill $lab'
 cat "$out/loopback.md"

@@ -35,7 +35,7 @@ public sealed class StopSignals : IDisposable
         {
             Environment.Exit(exitCode);
         }
-        _stderr.WriteLine("portscan: stopping, keeping what is finished (Ctrl-C again to quit at once)");
+        _stderr.WriteLine("portscan: stopping; what is finished is kept (Ctrl-C again to quit at once)");
         _stop.Cancel();
     }
 

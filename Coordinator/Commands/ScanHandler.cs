@@ -24,7 +24,9 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         WorkerCommand worker;
         try
         {
-            worker = settings.WorkerPath is { } workerPath ? WorkerCommand.At(workerPath) : WorkerCommand.NextToCoordinator();
+            worker = settings.WorkerPath is { } workerPath
+                ? File.Exists(workerPath) ? WorkerCommand.At(workerPath) : throw new UsageException($"--worker-path '{workerPath}' does not exist")
+                : WorkerCommand.NextToCoordinator();
         }
         catch (FileNotFoundException e)
         {

@@ -77,7 +77,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         break;
                     case WorkerExited { Attempt: var attempt } exited:
                         running--;
-                        Finish(attempt, exited.StartError);
+                        Finish(attempt, exited.StartError, stopping);
                         observer.WorkerExited(attempt);
                         var slice = attempt.Slice;
                         if (slice.Unscanned > 0 && !stopping && slice.Attempts.Count <= request.MaxRetries)
@@ -195,8 +195,8 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 attempt.Done = true;
                 break;
             case ErrorMessage error:
+                // Logged with the exit that follows.
                 attempt.Fail(error.Message);
-                logger.LogWarning("worker {Worker}: {Message}", attempt.Slice.Slice.Worker, error.Message);
                 break;
         }
     }
@@ -213,14 +213,16 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         attempt.Kill();
     }
 
-    private void Finish(WorkerAttempt attempt, string? startError)
+    private void Finish(WorkerAttempt attempt, string? startError, bool stopping)
     {
         var slice = attempt.Slice;
         if (startError is not null)
         {
             attempt.Fail(startError);
+            logger.LogWarning("worker {Worker}: attempt {Attempt} did not start: {Reason}", slice.Slice.Worker, attempt.Number, startError);
+            return;
         }
-        else if (attempt.Ports.Ports().Any(p => slice.StateOf(p) == PortState.Unscanned))
+        if (attempt.Ports.Ports().Any(p => slice.StateOf(p) == PortState.Unscanned))
         {
             attempt.Fail(attempt.ExitCode switch
             {
@@ -229,7 +231,9 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 _ => $"the worker exited with code {attempt.ExitCode} before reporting them",
             });
         }
-        logger.LogInformation("worker {Worker}: attempt {Attempt}, pid {Pid}, exited with code {Code} after {Ms:F0} ms{Failure}",
+        // A failure is news unless the user asked for the stop that caused it.
+        var level = attempt.Failure is null || stopping ? LogLevel.Information : LogLevel.Warning;
+        logger.Log(level, "worker {Worker}: attempt {Attempt}, pid {Pid}, exited with code {Code} after {Ms:F0} ms{Failure}",
             slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.ExitCode, attempt.Elapsed.TotalMilliseconds,
             attempt.Failure is null ? "" : $": {attempt.Failure}");
     }
