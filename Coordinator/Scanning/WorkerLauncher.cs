@@ -9,12 +9,13 @@ namespace PortScan.Coordinator.Scanning;
 /// <summary>
 /// Starts one worker process for one attempt and turns its stdout into <see cref="ScanEvent"/>s
 /// while it runs. Arguments go through <see cref="ProcessStartInfo.ArgumentList"/>, never a shell.
-/// The launcher decides nothing: stopping, distrusting and replacing workers is the coordinator's.
+/// Stopping, distrusting and replacing workers is the coordinator's decision, not the launcher's.
 /// </summary>
 public sealed class WorkerLauncher(WorkerCommand command, ILogger logger)
 {
     // The longest legitimate line is a ports message of 4,096 open ports, about 120 KB.
     private const int MaxLineLength = 1 << 20;
+    private static readonly TimeSpan StdoutClosedGrace = TimeSpan.FromSeconds(2);
 
     public async Task RunAsync(WorkerAttempt attempt, WorkerArguments arguments, ChannelWriter<ScanEvent> events)
     {
@@ -57,7 +58,20 @@ public sealed class WorkerLauncher(WorkerCommand command, ILogger logger)
                 : new WorkerBadLine(attempt, line, error);
             await events.WriteAsync(received).ConfigureAwait(false);
         }
-        await process.WaitForExitAsync().ConfigureAwait(false);
+        // Its results end with its stdout: a worker that closes stdout and lingers gets a moment, then is killed.
+        using (var linger = new CancellationTokenSource(StdoutClosedGrace))
+        {
+            try
+            {
+                await process.WaitForExitAsync(linger.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                attempt.Fail($"it closed its stdout but was still running {StdoutClosedGrace.TotalSeconds:0} s later, and was killed");
+                attempt.Kill();
+                await process.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
         await stderr.ConfigureAwait(false);
         attempt.Finish(process.ExitCode, stopwatch.Elapsed);
         await events.WriteAsync(new WorkerExited(attempt, null)).ConfigureAwait(false);

@@ -108,6 +108,16 @@ public partial class ReliabilityTests
         run.Stdout.ShouldContain("2 replacement workers were started");
     }
 
+    [Test]
+    public async Task A_worker_that_closes_stdout_and_lingers_is_killed()
+    {
+        var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "--start-port", "21", "--end-port", "24", "-w", "1", "--max-retries", "0",
+            "--worker-path", WorkerDoubles.ClosesStdout);
+
+        run.ExitCode.ShouldBe(1, run.ToString());
+        run.Stderr.ShouldContain("left 4 ports unscanned (21-24): it closed its stdout but was still running 2 s later, and was killed");
+    }
+
     [TestCase("unknown-message", "not a protocol message")]
     [TestCase("outside", "port 1 is not one it was given (21-30)")]
     [TestCase("duplicate", "port 21 reported twice")]

@@ -22,6 +22,9 @@ public static class WorkerDoubles
 
     public static string Hangs => Write("hangs", "exec sleep 60");
 
+    /// <summary>Says hello, closes its stdout, and stays alive.</summary>
+    public static string ClosesStdout => Write("closes-stdout", $"{Hello}\nhello\nexec sleep 60 >&-");
+
     public static string UnknownMessage => Write("unknown-message", $"{Hello}\nhello\necho '{{\"type\":\"gossip\",\"news\":1}}'\nexec sleep 60");
 
     /// <summary>Reports port 1, which the tests never ask it to scan.</summary>
