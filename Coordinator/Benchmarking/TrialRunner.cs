@@ -9,7 +9,7 @@ namespace PortScan.Coordinator.Benchmarking;
 /// <summary>Runs real scans (real worker processes) for the demo and the benchmark, showing each while it runs.</summary>
 public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAnsiConsole console, bool interactive)
 {
-    public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortRange ports, int workers, TimeSpan timeout, int concurrency, int repeat, CancellationToken cancellationToken)
+    public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, TimeSpan timeout, int concurrency, int repeat, CancellationToken cancellationToken)
     {
         var request = new ScanRequest(target, ports, Math.Min(workers, ports.Count), timeout, concurrency, ScanDefaults.MaxRetries);
         var coordinator = new ScanCoordinator(workerCommand, logger);

@@ -30,17 +30,20 @@ internal static class OptionFactory
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue(),
-        CustomParser = result =>
-        {
-            var text = result.Tokens[0].Value;
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-            result.AddError($"{name} '{text}' must be a whole number from {min} to {max}");
-            return 0;
-        },
+        CustomParser = result => ParseCount(result, name, min, max),
     };
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, or a parse error saying so.</summary>
+    public static int ParseCount(System.CommandLine.Parsing.ArgumentResult result, string name, int min, int max)
+    {
+        var text = result.Tokens[0].Value;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+        result.AddError($"{name} '{text}' must be a whole number from {min} to {max}");
+        return 0;
+    }
 
     public static Option<TimeSpan> Duration(string name, TimeSpan defaultValue, string description) => new(name)
     {

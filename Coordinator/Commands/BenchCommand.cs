@@ -118,7 +118,7 @@ internal sealed class BenchCommand : Command
         {
             for (var run = 1; run <= repeat; run++)
             {
-                var trial = await runner.RunAsync($"{workers} workers", target, ports, workers, timeout, concurrency, run, cancellationToken).ConfigureAwait(false);
+                var trial = await runner.RunAsync($"{workers} workers", target, Shared.Ports.PortSet.Of(ports), workers, timeout, concurrency, run, cancellationToken).ConfigureAwait(false);
                 if (trial.Result.Interrupted)
                 {
                     return ExitCodes.Interrupted;

@@ -5,6 +5,7 @@ using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Lab;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
+using PortScan.Shared.Ports;
 using PortScan.Shared.Slicing;
 using Spectre.Console;
 
@@ -53,7 +54,7 @@ internal sealed class DemoCommand : Command
         console.WriteLine($"One connect at a time, one worker needs about {filtered} x {timeout.TotalSeconds:0.###} s = {filtered * timeout.TotalSeconds:0.0} s.");
         console.WriteLine();
         console.WriteLine($"The range is split into one contiguous slice per worker ({workers} workers):");
-        PlanCommand.Write(parse.InvocationConfiguration.Output, SlicePlanner.Plan(lab.Ports, workers));
+        PlanCommand.Write(parse.InvocationConfiguration.Output, SlicePlanner.Plan(PortSet.Of(lab.Ports), workers));
         console.WriteLine();
 
         var plan = new (string Label, int Workers, int Concurrency)[]
@@ -66,7 +67,7 @@ internal sealed class DemoCommand : Command
         foreach (var (label, runWorkers, concurrency) in plan)
         {
             console.MarkupLine($"[bold]Run {trials.Count + 1}/{plan.Length}: {label}[/] ({concurrency} connect{(concurrency == 1 ? "" : "s")} in flight per worker)");
-            var trial = await runner.RunAsync(label, target, lab.Ports, runWorkers, timeout, concurrency, 1, cancellationToken).ConfigureAwait(false);
+            var trial = await runner.RunAsync(label, target, PortSet.Of(lab.Ports), runWorkers, timeout, concurrency, 1, cancellationToken).ConfigureAwait(false);
             if (!trial.Result.Complete)
             {
                 console.WriteLine("The demo was interrupted.");

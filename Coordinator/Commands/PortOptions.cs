@@ -1,28 +1,79 @@
 using System.CommandLine;
 using PortScan.Coordinator.Cli;
+using PortScan.Coordinator.Ports;
 using PortScan.Coordinator.Scanning;
 using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Commands;
 
-/// <summary>The port range and worker count, shared by every command that plans slices.</summary>
+/// <summary>Which ports, and how many workers: shared by every command that plans slices.</summary>
 internal sealed class PortOptions
 {
-    public Option<int> Start { get; } = OptionFactory.Port("--start-port", PortRange.MinPort, "First port to scan");
-    public Option<int> End { get; } = OptionFactory.Port("--end-port", PortRange.MaxPort, "Last port to scan");
+    private readonly Option<string?> _ports = new("--ports", "-p")
+    {
+        Description = "Ports in nmap's syntax: 22,80,443 or 1000-2000 or 1- or - (all); -p- works too",
+    };
+
+    private readonly Option<int> _start = OptionFactory.Port("--start-port", PortRange.MinPort, "First port of a range (the original article's spelling)");
+    private readonly Option<int> _end = OptionFactory.Port("--end-port", PortRange.MaxPort, "Last port of a range");
+    private readonly Option<int?> _top = new("--top-ports")
+    {
+        Description = $"The N TCP ports most often open, ranked by nmap's services file when installed ({TopPorts.NmapServicesPath}), else a built-in top {TopPorts.BuiltInCount}",
+        CustomParser = result => OptionFactory.ParseCount(result, "--top-ports", 1, PortRange.MaxPort),
+    };
+
+    private readonly Option<string?> _exclude = new("--exclude-ports") { Description = "Ports to leave out, in the same syntax as -p" };
+
     public Option<int> Workers { get; } = OptionFactory.Count("--workers", "-w", 1, ScanDefaults.MaxWorkers, () => ScanDefaults.Workers,
-        "Worker processes, one per contiguous slice of the range (default: one per core)");
+        "Worker processes, one per contiguous slice of the ports (default: one per core)");
 
     public void AddTo(Command command)
     {
-        command.Add(Start);
-        command.Add(End);
+        command.Add(_ports);
+        command.Add(_start);
+        command.Add(_end);
+        command.Add(_top);
+        command.Add(_exclude);
         command.Add(Workers);
     }
 
-    /// <summary>The range; start &gt; end is a user's mistake (exit code 2), checked once both values parsed.</summary>
-    public PortRange Range(ParseResult parse) =>
-        PortRange.TryCreate(parse.GetValue(Start), parse.GetValue(End), out var range, out var error)
-            ? range
-            : throw new UsageException(error);
+    /// <summary>The ports asked for; contradictions and empty results are the user's mistake (exit code 2).</summary>
+    public PortSet Ports(ParseResult parse)
+    {
+        var rangeGiven = parse.GetResult(_start) is { Implicit: false } || parse.GetResult(_end) is { Implicit: false };
+        var list = parse.GetValue(_ports);
+        var top = parse.GetValue(_top);
+        if ((list is not null ? 1 : 0) + (rangeGiven ? 1 : 0) + (top is not null ? 1 : 0) > 1)
+        {
+            throw new UsageException("give the ports one way: -p, --start-port/--end-port, or --top-ports");
+        }
+
+        PortSet ports;
+        if (list is not null)
+        {
+            ports = NmapPortSyntax.TryParse(list, out var parsed, out var error) ? parsed : throw new UsageException($"-p: {error}");
+        }
+        else if (top is { } count)
+        {
+            ports = TopPorts.Take(count);
+        }
+        else
+        {
+            ports = PortRange.TryCreate(parse.GetValue(_start), parse.GetValue(_end), out var range, out var error)
+                ? PortSet.Of(range)
+                : throw new UsageException(error);
+        }
+
+        if (parse.GetValue(_exclude) is { } excluded)
+        {
+            ports = NmapPortSyntax.TryParse(excluded, out var cut, out var error)
+                ? ports.Except(cut)
+                : throw new UsageException($"--exclude-ports: {error}");
+            if (ports.IsEmpty)
+            {
+                throw new UsageException("--exclude-ports leaves no port to scan");
+            }
+        }
+        return ports;
+    }
 }

@@ -68,7 +68,7 @@ internal sealed class ScanCommand : Command
 
     private ScanSettings Settings(ParseResult parse) => new(
         parse.GetValue(_target) ?? parse.GetValue(_hostname)!,
-        _ports.Range(parse),
+        _ports.Ports(parse),
         parse.GetValue(_ports.Workers),
         parse.GetValue(_timeout),
         parse.GetValue(_concurrency),

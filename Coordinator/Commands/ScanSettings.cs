@@ -12,7 +12,7 @@ public enum ReportFormat
 /// <param name="WorkerPath">A stand-in for portscan-worker (hidden option, for tests of misbehaving workers); null for the real one.</param>
 public sealed record ScanSettings(
     string Target,
-    PortRange Ports,
+    PortSet Ports,
     int Workers,
     TimeSpan Timeout,
     int Concurrency,

@@ -31,7 +31,7 @@ public sealed record JsonReport(
             new JsonCounts(summary.Open, summary.Closed, summary.Filtered, summary.Unscanned),
             [.. result.Ports(showClosed).Select(p => new JsonPort(p.Port, "tcp", p.State.ToWireName(), services[p.Port], p.RttMs))]);
         var slices = result.Slices.Select(s => new JsonSlice(
-            s.Slice.Worker, s.Slice.Ports.Start, s.Slice.Ports.End, s.Pid, s.ExitCode,
+            s.Slice.Worker, s.Slice.Ports.First, s.Slice.Ports.Last, s.Pid, s.ExitCode,
             Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered,
             s.Unscanned, s.Unscanned > 0 ? s.UnscannedPorts().ToString() : null, s.Failure,
             [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.Ports.ToString(), a.Pid, a.ExitCode, Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure))])).ToList();

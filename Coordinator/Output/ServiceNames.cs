@@ -2,18 +2,27 @@ using System.Globalization;
 
 namespace PortScan.Coordinator.Output;
 
-/// <summary>TCP service names by port, read from /etc/services when the file is there (as nmap falls back to it).</summary>
+/// <summary>
+/// TCP service names by port: from nmap's services file when nmap is installed (the names nmap
+/// prints), else from /etc/services, as nmap itself falls back. nmap's file is 1 MB; reading it
+/// measured 40 ms, a quarter of a one-port scan, so a scan starts reading it on another core while
+/// its workers start, and the first lookup waits for it.
+/// </summary>
 public sealed class ServiceNames
 {
-    private readonly Dictionary<int, string> _names;
+    private readonly Task<Dictionary<int, string>> _names;
 
-    private ServiceNames(Dictionary<int, string> names) => _names = names;
+    private ServiceNames(Task<Dictionary<int, string>> names) => _names = names;
 
-    public static ServiceNames Empty { get; } = new([]);
+    public static ServiceNames Empty { get; } = new(Task.FromResult(new Dictionary<int, string>()));
 
-    public string? this[int port] => _names.TryGetValue(port, out var name) ? name : null;
+    public string? this[int port] => _names.Result.TryGetValue(port, out var name) ? name : null;
 
-    public static ServiceNames Load(string path = "/etc/services")
+    /// <summary>Starts reading in the background and returns at once.</summary>
+    public static ServiceNames Load() => new(Task.Run(() =>
+        (File.Exists(Ports.TopPorts.NmapServicesPath) ? Load(Ports.TopPorts.NmapServicesPath) : Load("/etc/services"))._names.Result));
+
+    public static ServiceNames Load(string path)
     {
         try
         {
@@ -49,6 +58,6 @@ public sealed class ServiceNames
                 names.TryAdd(port, fields[0]);
             }
         }
-        return new ServiceNames(names);
+        return new ServiceNames(Task.FromResult(names));
     }
 }

@@ -21,7 +21,7 @@ public sealed class ScanResult(ScanRequest request, DateTimeOffset startedAt, Ti
     {
         foreach (var slice in Slices)
         {
-            for (var port = slice.Slice.Ports.Start; port <= slice.Slice.Ports.End; port++)
+            foreach (var port in slice.Slice.Ports.Ports())
             {
                 var state = slice.StateOf(port);
                 if (includeNotOpen || state == PortState.Open)

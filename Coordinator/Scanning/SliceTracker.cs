@@ -30,7 +30,7 @@ public sealed class SliceTracker(Slice slice)
     public int Finished => Open + Closed + Filtered;
     public int Unscanned => _states.Length - Finished;
 
-    public PortState StateOf(int port) => _states[port - Slice.Ports.Start];
+    public PortState StateOf(int port) => _states[Slice.Ports.IndexOf(port)];
 
     public double? RttOf(int port) => _rttMs.TryGetValue(port, out var rtt) ? rtt : null;
 
@@ -50,7 +50,7 @@ public sealed class SliceTracker(Slice slice)
             problem = $"port {port} is not one it was given ({attempt.Ports})";
             return false;
         }
-        ref var current = ref _states[port - Slice.Ports.Start];
+        ref var current = ref _states[Slice.Ports.IndexOf(port)];
         if (current != PortState.Unscanned)
         {
             problem = $"port {port} reported twice";
@@ -78,18 +78,12 @@ public sealed class SliceTracker(Slice slice)
 
     private IEnumerable<PortRange> UnscannedRanges()
     {
-        var start = -1;
-        for (var i = 0; i <= _states.Length; i++)
+        var index = 0;
+        foreach (var port in Slice.Ports.Ports())
         {
-            var unscanned = i < _states.Length && _states[i] == PortState.Unscanned;
-            if (unscanned && start < 0)
+            if (_states[index++] == PortState.Unscanned)
             {
-                start = i;
-            }
-            else if (!unscanned && start >= 0)
-            {
-                yield return new PortRange(Slice.Ports.Start + start, Slice.Ports.Start + i - 1);
-                start = -1;
+                yield return new PortRange(port, port); // PortSet.Of merges neighbours back into ranges
             }
         }
     }

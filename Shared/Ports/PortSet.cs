@@ -12,11 +12,23 @@ public sealed class PortSet : IEquatable<PortSet>
 {
     private readonly PortRange[] _ranges;
 
+    // _before[i] = how many ports come before range i: the position of a port in O(log ranges).
+    private readonly int[] _before;
+
     private PortSet(PortRange[] ranges)
     {
         _ranges = ranges;
-        Count = ranges.Sum(r => r.Count);
+        _before = new int[ranges.Length];
+        for (var i = 1; i < ranges.Length; i++)
+        {
+            _before[i] = _before[i - 1] + ranges[i - 1].Count;
+        }
+        Count = ranges.Length == 0 ? 0 : _before[^1] + ranges[^1].Count;
     }
+
+    public static PortSet Empty { get; } = new([]);
+
+    public static PortSet All { get; } = new([PortRange.All]);
 
     public static PortSet Of(PortRange range) => new([range]);
 
@@ -41,8 +53,13 @@ public sealed class PortSet : IEquatable<PortSet>
     public IReadOnlyList<PortRange> Ranges => _ranges;
     public int Count { get; }
     public bool IsEmpty => Count == 0;
+    public int First => _ranges[0].Start;
+    public int Last => _ranges[^1].End;
 
-    public bool Contains(int port)
+    public bool Contains(int port) => IndexOf(port) >= 0;
+
+    /// <summary>The port's position in ascending order, or -1 when it is not in the set.</summary>
+    public int IndexOf(int port)
     {
         int low = 0, high = _ranges.Length - 1;
         while (low <= high)
@@ -59,10 +76,67 @@ public sealed class PortSet : IEquatable<PortSet>
             }
             else
             {
-                return true;
+                return _before[middle] + (port - range.Start);
             }
         }
-        return false;
+        return -1;
+    }
+
+    /// <summary>The ports at positions <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="count"/> - 1: a slice of the work.</summary>
+    public PortSet Take(int skip, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(skip + count, Count);
+        var taken = new List<PortRange>();
+        foreach (var range in _ranges)
+        {
+            if (count == 0)
+            {
+                break;
+            }
+            if (skip >= range.Count)
+            {
+                skip -= range.Count;
+                continue;
+            }
+            var start = range.Start + skip;
+            var end = Math.Min(range.End, start + count - 1);
+            taken.Add(new PortRange(start, end));
+            count -= end - start + 1;
+            skip = 0;
+        }
+        return new PortSet([.. taken]);
+    }
+
+    /// <summary>These ports without <paramref name="other"/>'s (nmap's --exclude-ports).</summary>
+    public PortSet Except(PortSet other)
+    {
+        var result = new List<PortRange>();
+        foreach (var range in _ranges)
+        {
+            var start = range.Start;
+            foreach (var cut in other._ranges.Where(c => c.End >= range.Start && c.Start <= range.End))
+            {
+                if (cut.Start > start)
+                {
+                    result.Add(new PortRange(start, cut.Start - 1));
+                }
+                start = cut.End + 1;
+            }
+            if (start <= range.End)
+            {
+                result.Add(new PortRange(start, range.End));
+            }
+        }
+        return new PortSet([.. result]);
+    }
+
+    /// <summary>Short enough for a header line: the ranges, or the first and last port and how many ranges.</summary>
+    public string Describe()
+    {
+        var text = ToString();
+        return text.Length <= 60 ? text : $"{First}-{Last} in {_ranges.Length} ranges";
     }
 
     /// <summary>Every port, ascending.</summary>
@@ -80,7 +154,7 @@ public sealed class PortSet : IEquatable<PortSet>
     /// <summary>Parses <c>1-5,9,12-40</c>; <paramref name="error"/> is one line. Never throws.</summary>
     public static bool TryParse(string text, out PortSet ports, out string error)
     {
-        ports = new PortSet([]);
+        ports = Empty;
         var ranges = new List<PortRange>();
         foreach (var part in text.Split(','))
         {

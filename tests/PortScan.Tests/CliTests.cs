@@ -61,8 +61,8 @@ public class CliTests
         exit.ShouldBe(0);
         var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[2..];
         rows.Length.ShouldBe(10);
-        rows[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["0", "1", "50", "50"]);
-        rows[9].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["9", "451", "500", "50"]);
+        rows[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["0", "1", "50", "50", "1-50"]);
+        rows[9].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["9", "451", "500", "50", "451-500"]);
     }
 
     [Test]
@@ -71,7 +71,7 @@ public class CliTests
         var (_, stdout, _) = await InProcessCli.RunAsync("plan", "-w", "100");
 
         stdout.ShouldContain("655 each; the last also takes the remainder of 35");
-        stdout.TrimEnd().Split('\n')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["99", "64846", "65535", "690"]);
+        stdout.TrimEnd().Split('\n')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["99", "64846", "65535", "690", "64846-65535"]);
     }
 
     [Test]

@@ -19,7 +19,7 @@ public class TeachingCommandsTests
         stdout.ShouldContain("Run 3/3: async engine");
         stdout.Split('\n').Count(l => l.Contains("exactly the ports the lab planted", StringComparison.Ordinal)).ShouldBe(3);
         stdout.ShouldContain("speedup");
-        stdout.ShouldContain("WORKER  START    END  PORTS", customMessage: "the slice table is shown");
+        stdout.ShouldContain("WORKER  FIRST   LAST  PORTS  SLICE", customMessage: "the slice table is shown");
     }
 
     [Test]
