@@ -12,21 +12,12 @@ public class PrivateNetworkScanTests
         PrivateNetwork.RequireOrIgnore();
         var directory = Directory.CreateTempSubdirectory("portscan-netns-");
         var report = Path.Combine(directory.FullName, "scan.json");
-        var script = $"""
-            '{Binaries.Coordinator}' lab --open 3 --closed 0 --filtered 0 --first-port 40000 > '{directory.FullName}/lab.txt' &
-            lab=$!
-            for i in $(seq 200); do grep -q '^Try:' '{directory.FullName}/lab.txt' && break; sleep 0.05; done
-            '{Binaries.Coordinator}' scan 127.0.0.1 -w 8 --format json -o '{report}'
-            code=$?
-            kill $lab; wait $lab
-            exit $code
-            """;
 
-        var run = await PrivateNetwork.RunAsync(script, TimeSpan.FromMinutes(2));
+        var run = await PrivateNetwork.ScanBesideListenersAsync($"'{Binaries.Coordinator}' scan 127.0.0.1 -w 8 --format json -o '{report}'", directory);
 
         run.ExitCode.ShouldBe(0, run.ToString());
         var host = JsonReport.Parse(File.ReadAllText(report)).Hosts.ShouldHaveSingleItem();
-        host.Ports.Select(p => p.Port).ShouldBe([40000, 40001, 40002]);
+        host.Ports.Select(p => p.Port).ShouldBe(PrivateNetwork.Listeners);
         host.Counts.ShouldBe(new JsonCounts(3, 65532, 0, 0));
         directory.Delete(recursive: true);
     }

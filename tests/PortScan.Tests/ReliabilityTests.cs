@@ -223,23 +223,15 @@ public partial class ReliabilityTests
         PrivateNetwork.RequireOrIgnore();
         var directory = Directory.CreateTempSubdirectory("portscan-ulimit-");
         var report = Path.Combine(directory.FullName, "scan.json");
-        var script = $"""
-            '{Binaries.Coordinator}' lab --open 3 --closed 0 --filtered 0 --first-port 40000 > '{directory.FullName}/lab.txt' &
-            lab=$!
-            for i in $(seq 200); do grep -q '^Try:' '{directory.FullName}/lab.txt' && break; sleep 0.05; done
-            (ulimit -n 256 && exec '{Binaries.Coordinator}' scan 127.0.0.1 -w 2 --format json -o '{report}')
-            code=$?
-            kill $lab; wait $lab
-            exit $code
-            """;
 
-        var run = await PrivateNetwork.RunAsync(script, TimeSpan.FromMinutes(2));
+        var run = await PrivateNetwork.ScanBesideListenersAsync(
+            $"(ulimit -n 256 && exec '{Binaries.Coordinator}' scan 127.0.0.1 -w 2 --format json -o '{report}')", directory);
 
         run.ExitCode.ShouldBe(0, run.ToString());
         var json = JsonReport.Parse(File.ReadAllText(report));
         json.Concurrency.ShouldBe(256 - 64, "the coordinator sizes concurrency to the limit it was given");
         var host = json.Hosts.ShouldHaveSingleItem();
-        host.Ports.Select(p => p.Port).ShouldBe([40000, 40001, 40002]);
+        host.Ports.Select(p => p.Port).ShouldBe(PrivateNetwork.Listeners);
         host.Counts.ShouldBe(new JsonCounts(3, 65532, 0, 0));
         directory.Delete(recursive: true);
     }

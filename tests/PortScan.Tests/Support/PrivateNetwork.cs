@@ -30,4 +30,22 @@ public static class PrivateNetwork
 
     public static Task<ProcessRun> RunAsync(string script, TimeSpan limit) =>
         ProcessRun.RunAsync("unshare", ["-rn", "sh", "-c", "ip link set lo up\n" + script], limit);
+
+    /// <summary>The ports <see cref="ScanBesideListenersAsync"/> listens on.</summary>
+    public static readonly int[] Listeners = [40000, 40001, 40002];
+
+    /// <summary>
+    /// Starts a lab with <see cref="Listeners"/> open in a private namespace, runs
+    /// <paramref name="scan"/> (a shell command line) there and returns its outcome.
+    /// </summary>
+    public static Task<ProcessRun> ScanBesideListenersAsync(string scan, DirectoryInfo directory) =>
+        RunAsync($"""
+            '{Binaries.Coordinator}' lab --open 3 --closed 0 --filtered 0 --first-port {Listeners[0]} > '{directory.FullName}/lab.txt' &
+            lab=$!
+            for i in $(seq 200); do grep -q '^Try:' '{directory.FullName}/lab.txt' && break; sleep 0.05; done
+            {scan}
+            code=$?
+            kill $lab; wait $lab
+            exit $code
+            """, TimeSpan.FromMinutes(2));
 }
