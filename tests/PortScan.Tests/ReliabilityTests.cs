@@ -198,6 +198,42 @@ public partial class ReliabilityTests
     }
 
     [Test]
+    public async Task A_second_ctrl_c_quits_at_once_even_while_workers_are_stuck()
+    {
+        await using var lab = TestLab.Start(open: 1, closed: 1, filtered: 30);
+        var report = TempReport();
+        await using var scan = RunningProcess.Start(Binaries.Coordinator,
+            ScanArguments(new(lab.Ports.Start, lab.Ports.End), report, "-w", "2", "-c", "1", "--timeout", "5s", "-v"));
+        await scan.WaitForStderrAsync(SecondWorkerStarted(), Limit);
+        var workers = Pids(scan.Stderr).ToList();
+        // Frozen workers cannot answer the first Ctrl-C: the coordinator would wait out its 2 s grace.
+        workers.ForEach(pid => RunningProcess.Send(pid, RunningProcess.SigStop));
+
+        scan.Signal(RunningProcess.SigInt);
+        await scan.WaitForStderrAsync(StoppingNotice(), Limit);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        scan.Signal(RunningProcess.SigInt);
+        var run = await scan.WaitForExitAsync(Limit);
+        var quit = stopwatch.Elapsed;
+        workers.ForEach(pid => RunningProcess.Send(pid, RunningProcess.SigCont));
+
+        run.ExitCode.ShouldBe(130, run.ToString());
+        quit.ShouldBeLessThan(ScanCoordinatorGrace, "the second Ctrl-C does not wait for the workers");
+        File.Exists(report).ShouldBeFalse("quitting at once writes no report, rather than a torn one");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!workers.All(IsGone) && waited.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(20);
+        }
+        workers.Where(pid => !IsGone(pid)).ShouldBeEmpty("thawed workers find their coordinator gone and exit");
+    }
+
+    private static readonly TimeSpan ScanCoordinatorGrace = Coordinator.Scanning.ScanCoordinator.StopGrace;
+
+    [GeneratedRegex("portscan: stopping")]
+    private static partial Regex StoppingNotice();
+
+    [Test]
     public async Task Workers_exit_within_2_s_of_their_coordinator_being_killed()
     {
         await using var lab = TestLab.Start(open: 1, closed: 1, filtered: 30);

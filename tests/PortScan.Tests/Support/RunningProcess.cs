@@ -11,6 +11,8 @@ public sealed partial class RunningProcess : IAsyncDisposable
     public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigTerm = 15;
+    public const int SigCont = 18;
+    public const int SigStop = 19;
 
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -73,7 +75,9 @@ public sealed partial class RunningProcess : IAsyncDisposable
         }
     }
 
-    public void Signal(int signal) => Kill(Pid, signal).ShouldBe(0, $"kill({Pid}, {signal})");
+    public void Signal(int signal) => Send(Pid, signal);
+
+    public static void Send(int pid, int signal) => Kill(pid, signal).ShouldBe(0, $"kill({pid}, {signal})");
 
     public async Task<ProcessRun> WaitForExitAsync(TimeSpan limit)
     {
