@@ -45,6 +45,9 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
             launches.Add(launcher.RunAsync(attempt, arguments, events.Writer));
         }
 
+        // Every slice has an attempt from here on: the newest one is the only one that can be running.
+        IEnumerable<WorkerAttempt> Current() => slices.Select(s => s.Current!);
+
         foreach (var slice in slices)
         {
             Launch(slice);
@@ -88,13 +91,13 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         }
                         break;
                     case WatchdogTick:
-                        foreach (var attempt in slices.Select(s => s.Current!).Where(a => !a.Untrusted && watchdog.IsHung(a)))
+                        foreach (var attempt in Current().Where(a => !a.Untrusted && watchdog.IsHung(a)))
                         {
                             Distrust(attempt, $"it was silent for more than {(attempt.Greeted ? watchdog.SilenceLimit : watchdog.StartupLimit).TotalSeconds:0.#} s and was killed by the watchdog");
                         }
                         if (stopping && Stopwatch.GetTimestamp() >= killAt)
                         {
-                            foreach (var attempt in slices.Select(s => s.Current!).Where(a => !a.Exited))
+                            foreach (var attempt in Current().Where(a => !a.Exited))
                             {
                                 attempt.Fail("it did not stop within the grace period after the stop request and was killed");
                                 attempt.Kill();
@@ -105,7 +108,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         stopping = true;
                         killAt = Stopwatch.GetTimestamp() + (long)(StopGrace.TotalSeconds * Stopwatch.Frequency);
                         logger.LogInformation("stop requested: asking {Running} workers to report what they finished", running);
-                        foreach (var attempt in slices.Select(s => s.Current!).Where(a => !a.Exited))
+                        foreach (var attempt in Current().Where(a => !a.Exited))
                         {
                             attempt.Terminate();
                         }
@@ -187,7 +190,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished", attempt.Slice.Slice.Worker, heartbeat.Finished);
                 break;
             case DoneMessage:
-                var unreported = attempt.Ports.Ports().Count(p => attempt.Slice.StateOf(p) == PortState.Unscanned);
+                var unreported = attempt.Slice.CountUnscanned(attempt.Ports);
                 if (unreported > 0)
                 {
                     Distrust(attempt, $"it said done with {unreported} of its ports unreported");
@@ -222,7 +225,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
             logger.LogWarning("worker {Worker}: attempt {Attempt} did not start: {Reason}", slice.Slice.Worker, attempt.Number, startError);
             return;
         }
-        if (attempt.Ports.Ports().Any(p => slice.StateOf(p) == PortState.Unscanned))
+        if (slice.CountUnscanned(attempt.Ports) > 0)
         {
             attempt.Fail(attempt.ExitCode switch
             {

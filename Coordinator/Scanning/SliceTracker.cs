@@ -74,6 +74,9 @@ public sealed class SliceTracker(Slice slice)
         return true;
     }
 
+    /// <summary>How many of <paramref name="ports"/> (an attempt's) have no result yet.</summary>
+    public int CountUnscanned(PortSet ports) => ports.Ports().Count(p => StateOf(p) == PortState.Unscanned);
+
     public PortSet UnscannedPorts() => PortSet.Of(UnscannedRanges());
 
     private IEnumerable<PortRange> UnscannedRanges()

@@ -42,6 +42,17 @@ public partial class ReliabilityTests
         }
     }
 
+    /// <summary>Waits up to <paramref name="limit"/> for every process to be gone; returns those still running.</summary>
+    private static async Task<List<int>> StillRunningAfterAsync(IReadOnlyList<int> pids, TimeSpan limit)
+    {
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        while (!pids.All(IsGone) && stopwatch.Elapsed < limit)
+        {
+            await Task.Delay(20);
+        }
+        return [.. pids.Where(pid => !IsGone(pid))];
+    }
+
     [Test]
     public async Task A_worker_killed_mid_scan_is_replaced_and_the_result_equals_an_undisturbed_scan()
     {
@@ -55,7 +66,7 @@ public partial class ReliabilityTests
         await using var disturbed = RunningProcess.Start(Binaries.Coordinator, ScanArguments(range, disturbedReport, [.. common, "-v"]));
         var victim = int.Parse((await disturbed.WaitForStderrAsync(SecondWorkerStarted(), Limit)).Groups[1].Value);
         await Task.Delay(1500); // it has reported ports by now, and has filtered ports still in flight
-        Kill(victim);
+        RunningProcess.Send(victim, RunningProcess.SigKill);
         var run = await disturbed.WaitForExitAsync(Limit);
         (await undisturbed).ExitCode.ShouldBe(0);
 
@@ -77,8 +88,6 @@ public partial class ReliabilityTests
         attempts[1].Ports.ShouldNotBe(attempts[0].Ports, "the replacement scans only what was left");
         actual.Slices[0].Attempts.ShouldHaveSingleItem().ExitCode.ShouldBe(0);
     }
-
-    private static void Kill(int pid) => System.Diagnostics.Process.GetProcessById(pid).Kill();
 
     [Test]
     public async Task A_worker_that_writes_garbage_is_stopped_and_its_ports_reported_unscanned()
@@ -220,12 +229,7 @@ public partial class ReliabilityTests
         run.ExitCode.ShouldBe(130, run.ToString());
         quit.ShouldBeLessThan(ScanCoordinatorGrace, "the second Ctrl-C does not wait for the workers");
         File.Exists(report).ShouldBeFalse("quitting at once writes no report, rather than a torn one");
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!workers.All(IsGone) && waited.Elapsed < TimeSpan.FromSeconds(2))
-        {
-            await Task.Delay(20);
-        }
-        workers.Where(pid => !IsGone(pid)).ShouldBeEmpty("thawed workers find their coordinator gone and exit");
+        (await StillRunningAfterAsync(workers, TimeSpan.FromSeconds(2))).ShouldBeEmpty("thawed workers find their coordinator gone and exit");
     }
 
     private static readonly TimeSpan ScanCoordinatorGrace = Coordinator.Scanning.ScanCoordinator.StopGrace;
@@ -244,13 +248,8 @@ public partial class ReliabilityTests
         workers.ShouldAllBe(pid => !IsGone(pid));
 
         scan.Signal(RunningProcess.SigKill);
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        while (!workers.All(IsGone) && stopwatch.Elapsed < TimeSpan.FromSeconds(2))
-        {
-            await Task.Delay(20);
-        }
 
-        workers.Where(pid => !IsGone(pid)).ShouldBeEmpty($"workers still running {stopwatch.Elapsed.TotalSeconds:0.0} s after the coordinator was killed");
+        (await StillRunningAfterAsync(workers, TimeSpan.FromSeconds(2))).ShouldBeEmpty("workers still running 2 s after the coordinator was killed");
     }
 
     [Test]

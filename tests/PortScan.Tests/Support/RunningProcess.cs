@@ -14,6 +14,8 @@ public sealed partial class RunningProcess : IAsyncDisposable
     public const int SigCont = 18;
     public const int SigStop = 19;
 
+    private static readonly Lazy<bool> InterruptDispositionReset = new(ResetInterruptDisposition);
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -41,7 +43,7 @@ public sealed partial class RunningProcess : IAsyncDisposable
 
     public static RunningProcess Start(string fileName, params string[] arguments)
     {
-        ResetInterruptDisposition();
+        _ = InterruptDispositionReset.Value;
         var startInfo = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
@@ -118,13 +120,14 @@ public sealed partial class RunningProcess : IAsyncDisposable
     /// may run us) passes that on, and .NET then never delivers SIGINT. Children should see the
     /// default, as they would from a terminal.
     /// </summary>
-    private static void ResetInterruptDisposition()
+    private static bool ResetInterruptDisposition()
     {
         var ignored = File.ReadLines("/proc/self/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
         if ((Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & (1UL << (SigInt - 1))) != 0)
         {
             SetSignalHandler(SigInt, 0); // SIG_DFL
         }
+        return true;
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
