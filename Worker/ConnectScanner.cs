@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using PortScan.Shared.Ports;
+using PortScan.Shared.Work;
 using PortScan.Worker.Native;
 using static PortScan.Worker.Native.LinuxSockets;
 
@@ -8,6 +8,8 @@ namespace PortScan.Worker;
 
 /// <summary>
 /// The connect-scan engine: one thread, non-blocking connects, epoll for the ones in flight.
+/// Connects to several hosts share one epoll set and one concurrency limit: the work is walked in
+/// order (host by host), and a slow host's timeouts overlap the next host's connects.
 /// <para>
 /// At most <c>concurrency</c> connects are outstanding. With <c>concurrency = 1</c> this is the
 /// original article's scanner: one connect at a time, each waiting up to the timeout.
@@ -28,23 +30,23 @@ internal sealed unsafe class ConnectScanner : IDisposable
     // Out of descriptors or ephemeral ports with nothing in flight to free any: wait, then give up.
     private static readonly TimeSpan ResourceGiveUp = TimeSpan.FromSeconds(30);
 
-    private readonly TargetSocketAddress _address;
     private readonly long _timeoutTicks;
     private readonly int _epoll;
     private readonly byte[] _events = new byte[MaxEvents * EpollEventSize];
-    private readonly Stack<int> _reusable = new();
+    // Refused sockets ready for another connect, one stack per address family (IPv4, IPv6).
+    private readonly Stack<int> _reusable4 = new();
+    private readonly Stack<int> _reusable6 = new();
     private readonly Dictionary<int, InFlight> _inFlight = [];
     // Every connect has the same timeout and they start in time order, so deadlines are in FIFO order.
     private readonly Queue<(int Fd, long Sequence)> _deadlines = new();
-    private readonly Queue<int> _retry = new();
+    private readonly Queue<(ScanTarget Target, int Port)> _retry = new();
     private long _sequence;
     private int _limit;
 
-    private readonly record struct InFlight(int Port, long StartedAt, long Sequence);
+    private readonly record struct InFlight(ScanTarget Target, int Port, long StartedAt, long Sequence);
 
-    public ConnectScanner(IPAddress target, int timeoutMs, int concurrency)
+    public ConnectScanner(int timeoutMs, int concurrency)
     {
-        _address = new TargetSocketAddress(target);
         _timeoutTicks = timeoutMs * Stopwatch.Frequency / 1000;
         _limit = concurrency;
         _epoll = EpollCreate1(EpollCloexec);
@@ -57,10 +59,10 @@ internal sealed unsafe class ConnectScanner : IDisposable
     /// <summary>How many connects may be in flight now; lowered if the process runs out of descriptors.</summary>
     public int Concurrency => _limit;
 
-    public ScanCounts Scan(PortSet ports, IPortResultSink sink, CancellationToken cancellationToken)
+    public ScanCounts Scan(WorkSet work, IPortResultSink sink, CancellationToken cancellationToken)
     {
         var counts = new ScanCounts();
-        using var next = ports.Ports().GetEnumerator();
+        using var next = Items(work).GetEnumerator();
         var unstarted = next.MoveNext();
         long starvedSince = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -68,19 +70,19 @@ internal sealed unsafe class ConnectScanner : IDisposable
             var starved = false;
             while (_inFlight.Count < _limit && (_retry.Count > 0 || unstarted))
             {
-                int port;
+                (ScanTarget Target, int Port) item;
                 if (_retry.Count > 0)
                 {
-                    port = _retry.Dequeue();
+                    item = _retry.Dequeue();
                 }
                 else
                 {
-                    port = next.Current;
+                    item = next.Current;
                     unstarted = next.MoveNext();
                 }
-                if (!TryStart(port, sink, counts))
+                if (!TryStart(item.Target, item.Port, sink, counts))
                 {
-                    _retry.Enqueue(port);
+                    _retry.Enqueue(item);
                     starved = true;
                     break;
                 }
@@ -127,10 +129,30 @@ internal sealed unsafe class ConnectScanner : IDisposable
         return counts;
     }
 
-    /// <summary>Starts one connect; false when the process is out of descriptors or ports for now.</summary>
-    private bool TryStart(int port, IPortResultSink sink, ScanCounts counts)
+    /// <summary>Every host-port of the work in order, with one <see cref="ScanTarget"/> a host.</summary>
+    private static IEnumerable<(ScanTarget Target, int Port)> Items(WorkSet work)
     {
-        var fd = _reusable.Count > 0 ? _reusable.Pop() : Socket(_address.Family, SockStream | SockNonBlock | SockCloexec, 0);
+        foreach (var segment in work.Segments)
+        {
+            foreach (var host in segment.Hosts)
+            {
+                var target = new ScanTarget(host);
+                foreach (var port in segment.Ports.Ports())
+                {
+                    yield return (target, port);
+                }
+            }
+        }
+    }
+
+    private Stack<int> Reusable(TargetSocketAddress address) => address.Family == AfInet ? _reusable4 : _reusable6;
+
+    /// <summary>Starts one connect; false when the process is out of descriptors or ports for now.</summary>
+    private bool TryStart(ScanTarget target, int port, IPortResultSink sink, ScanCounts counts)
+    {
+        var socketAddress = target.SocketAddress;
+        var reusable = Reusable(socketAddress);
+        var fd = reusable.Count > 0 ? reusable.Pop() : Socket(socketAddress.Family, SockStream | SockNonBlock | SockCloexec, 0);
         if (fd < 0)
         {
             var error = LastError;
@@ -140,22 +162,22 @@ internal sealed unsafe class ConnectScanner : IDisposable
         }
 
         var startedAt = Stopwatch.GetTimestamp();
-        var address = _address.WithPort(port);
+        var address = socketAddress.WithPort(port);
         int result;
         fixed (byte* sockaddr = address)
         {
-            result = Connect(fd, sockaddr, _address.Length);
+            result = Connect(fd, sockaddr, socketAddress.Length);
             if (result != 0 && LastError == EINPROGRESS)
             {
                 // Loopback usually settles inside the first call: ask again before involving epoll.
-                result = Connect(fd, sockaddr, _address.Length);
+                result = Connect(fd, sockaddr, socketAddress.Length);
             }
         }
         var errno = result == 0 ? 0 : LastError;
 
         if (errno is EALREADY or EINPROGRESS)
         {
-            Watch(fd, port, startedAt);
+            Watch(fd, target, port, startedAt);
             return true;
         }
         if (errno is EADDRNOTAVAIL or EAGAIN or ENOBUFS or ENOMEM)
@@ -163,11 +185,11 @@ internal sealed unsafe class ConnectScanner : IDisposable
             Close(fd);
             return false;
         }
-        Settle(fd, port, errno, startedAt, registered: false, sink, counts);
+        Settle(fd, new InFlight(target, port, startedAt, 0), errno, registered: false, sink, counts);
         return true;
     }
 
-    private void Watch(int fd, int port, long startedAt)
+    private void Watch(int fd, ScanTarget target, int port, long startedAt)
     {
         var slot = stackalloc byte[EpollEventSize];
         WriteEpollEvent(slot, EpollOut | EpollErr | EpollHup, fd);
@@ -176,7 +198,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
             throw new ScanFailedException($"epoll_ctl failed (errno {LastError})");
         }
         var sequence = ++_sequence;
-        _inFlight[fd] = new InFlight(port, startedAt, sequence);
+        _inFlight[fd] = new InFlight(target, port, startedAt, sequence);
         _deadlines.Enqueue((fd, sequence));
     }
 
@@ -208,9 +230,10 @@ internal sealed unsafe class ConnectScanner : IDisposable
                 }
                 // A second connect() reports the outcome: 0 when established, else the socket error.
                 int result;
-                fixed (byte* sockaddr = _address.WithPort(entry.Port))
+                var socketAddress = entry.Target.SocketAddress;
+                fixed (byte* sockaddr = socketAddress.WithPort(entry.Port))
                 {
-                    result = Connect(fd, sockaddr, _address.Length);
+                    result = Connect(fd, sockaddr, socketAddress.Length);
                 }
                 var errno = result == 0 ? 0 : LastError;
                 if (errno is EALREADY or EINPROGRESS)
@@ -218,13 +241,14 @@ internal sealed unsafe class ConnectScanner : IDisposable
                     _inFlight[fd] = entry; // spurious wake-up: still connecting
                     continue;
                 }
-                Settle(fd, entry.Port, errno, entry.StartedAt, registered: true, sink, counts);
+                Settle(fd, entry, errno, registered: true, sink, counts);
             }
         }
     }
 
-    private void Settle(int fd, int port, int errno, long startedAt, bool registered, IPortResultSink sink, ScanCounts counts)
+    private void Settle(int fd, InFlight entry, int errno, bool registered, IPortResultSink sink, ScanCounts counts)
     {
+        var (target, port) = (entry.Target, entry.Port);
         switch (errno)
         {
             case 0 or EISCONN:
@@ -232,13 +256,13 @@ internal sealed unsafe class ConnectScanner : IDisposable
                 {
                     // No listener: the socket met itself. Retry with a fresh socket (another source port).
                     Abort(fd);
-                    _retry.Enqueue(port);
+                    _retry.Enqueue((target, port));
                     return;
                 }
-                var rtt = Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds;
+                var rtt = Stopwatch.GetElapsedTime(entry.StartedAt).TotalMilliseconds;
                 Abort(fd);
                 counts.Open++;
-                sink.Report(port, PortState.Open, rtt);
+                sink.Report(target, port, PortState.Open, rtt);
                 return;
             case ECONNREFUSED:
                 if (registered)
@@ -246,30 +270,31 @@ internal sealed unsafe class ConnectScanner : IDisposable
                     var slot = stackalloc byte[EpollEventSize];
                     EpollCtl(_epoll, EpollCtlDel, fd, slot);
                 }
-                if (_reusable.Count < _limit)
+                var reusable = Reusable(target.SocketAddress);
+                if (reusable.Count < _limit)
                 {
-                    _reusable.Push(fd);
+                    reusable.Push(fd);
                 }
                 else
                 {
                     Close(fd);
                 }
                 counts.Closed++;
-                sink.Report(port, PortState.Closed, 0);
+                sink.Report(target, port, PortState.Closed, 0);
                 return;
             case ETIMEDOUT or ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM or ECONNRESET:
                 // No answer, an ICMP unreachable, or a local firewall: nmap calls all of these filtered.
                 Close(fd);
                 counts.Filtered++;
-                sink.Report(port, PortState.Filtered, 0);
+                sink.Report(target, port, PortState.Filtered, 0);
                 return;
             case EADDRNOTAVAIL or EAGAIN or ENOBUFS or ENOMEM:
                 Close(fd);
-                _retry.Enqueue(port);
+                _retry.Enqueue((target, port));
                 return;
             default:
                 Close(fd);
-                throw new ScanFailedException($"connect to port {port} failed with errno {errno}");
+                throw new ScanFailedException($"connect to {target.Text} port {port} failed with errno {errno}");
         }
     }
 
@@ -291,7 +316,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
             _inFlight.Remove(head.Fd);
             Close(head.Fd); // closing also removes it from the epoll set
             counts.Filtered++;
-            sink.Report(entry.Port, PortState.Filtered, 0);
+            sink.Report(entry.Target, entry.Port, PortState.Filtered, 0);
         }
     }
 
@@ -324,7 +349,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
         {
             Close(fd);
         }
-        foreach (var fd in _reusable)
+        foreach (var fd in _reusable4.Concat(_reusable6))
         {
             Close(fd);
         }

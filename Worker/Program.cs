@@ -4,7 +4,7 @@ using PortScan.Shared.Platform;
 using PortScan.Shared.Protocol;
 using PortScan.Worker;
 
-// portscan-worker: scans one slice and speaks the JSON-lines protocol on stdout (docs/protocol.md).
+// portscan-worker: scans one slice (hosts and ports) and speaks the JSON-lines protocol on stdout (docs/protocol.md).
 // Exit codes: 0 ports scanned, 1 scan failed (an error message was sent), 2 bad arguments,
 // 128 + signal when stopped by SIGINT or SIGTERM (an error message was sent), 129 when a
 // supervised worker's coordinator went away.
@@ -38,8 +38,7 @@ writer.Send(new HelloMessage(
     ProtocolCodec.Version,
     arguments.WorkerId,
     Environment.ProcessId,
-    arguments.Target.ToString(),
-    arguments.Ports.ToString(),
+    arguments.Work.ToString(),
     arguments.TimeoutMs,
     concurrency));
 
@@ -57,8 +56,8 @@ using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 try
 {
-    using var scanner = new ConnectScanner(arguments.Target, arguments.TimeoutMs, concurrency);
-    var counts = scanner.Scan(arguments.Ports, writer, cancellation.Token);
+    using var scanner = new ConnectScanner(arguments.TimeoutMs, concurrency);
+    var counts = scanner.Scan(arguments.Work, writer, cancellation.Token);
     if (cancellation.IsCancellationRequested)
     {
         writer.Send(new ErrorMessage($"stopped by signal {signal} before all its ports were scanned"));

@@ -6,11 +6,12 @@ namespace PortScan.Worker;
 
 /// <summary>
 /// Writes the worker's side of the protocol to stdout as JSON lines. Results are batched (a line
-/// a port would cost more than the connect on loopback) but never held back long: a batch goes
-/// out when it is full, when the engine is about to wait, or after <see cref="MaxDelay"/>.
-/// A worker with nothing to report (all its connects waiting out a long timeout) sends a
-/// heartbeat every <see cref="HeartbeatInterval"/>, so its coordinator can tell slow from hung.
-/// Heartbeats come from the engine's own loop, not a timer thread: a stuck loop stops them.
+/// a port would cost more than the connect on loopback), one batch a host, but never held back
+/// long: batches go out when they are full, when the engine is about to wait, or after
+/// <see cref="MaxDelay"/>. A worker with nothing to report (all its connects waiting out a long
+/// timeout) sends a heartbeat every <see cref="HeartbeatInterval"/>, so its coordinator can tell
+/// slow from hung. Heartbeats come from the engine's own loop, not a timer thread: a stuck loop
+/// stops them.
 /// </summary>
 internal sealed class ResultWriter(Stream output) : IPortResultSink
 {
@@ -18,12 +19,23 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(50);
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
-    private readonly List<OpenPort> _open = [];
-    private readonly List<int> _closed = [];
-    private readonly List<int> _filtered = [];
+    // Hosts with results waiting, in the order their first result came; the engine's timeouts
+    // overlap hosts, so a few batches can be open at once.
+    private readonly List<Batch> _pending = [];
+    private readonly Dictionary<ScanTarget, Batch> _batches = [];
+    private Batch? _last;
+    private int _waiting;
     private long _lastFlush = Stopwatch.GetTimestamp();
     private long _lastSend = Stopwatch.GetTimestamp();
     private int _finished;
+
+    private sealed class Batch(string target)
+    {
+        public string Target { get; } = target;
+        public List<OpenPort> Open { get; } = [];
+        public List<int> Closed { get; } = [];
+        public List<int> Filtered { get; } = [];
+    }
 
     public void Send(WorkerMessage message)
     {
@@ -32,33 +44,52 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
         _lastSend = Stopwatch.GetTimestamp();
     }
 
-    public void Report(int port, PortState state, double rttMs)
+    public void Report(ScanTarget target, int port, PortState state, double rttMs)
     {
         _finished++;
+        _waiting++;
+        var batch = BatchOf(target);
         switch (state)
         {
             case PortState.Open:
-                _open.Add(new OpenPort(port, Math.Round(rttMs, 3)));
+                batch.Open.Add(new OpenPort(port, Math.Round(rttMs, 3)));
                 break;
             case PortState.Closed:
-                _closed.Add(port);
+                batch.Closed.Add(port);
                 break;
             case PortState.Filtered:
-                _filtered.Add(port);
+                batch.Filtered.Add(port);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(state), state, "a worker reports only scanned ports");
         }
-        if (_open.Count + _closed.Count + _filtered.Count >= BatchSize || Stopwatch.GetElapsedTime(_lastFlush) >= MaxDelay)
+        if (_waiting >= BatchSize || Stopwatch.GetElapsedTime(_lastFlush) >= MaxDelay)
         {
             Flush();
         }
     }
 
+    private Batch BatchOf(ScanTarget target)
+    {
+        // Nearly every result is for the same host as the one before: skip the lookup then.
+        if (_last is not null && ReferenceEquals(_last.Target, target.Text))
+        {
+            return _last;
+        }
+        if (!_batches.TryGetValue(target, out var batch))
+        {
+            batch = new Batch(target.Text);
+            _batches[target] = batch;
+            _pending.Add(batch);
+        }
+        _last = batch;
+        return batch;
+    }
+
     public void Flush()
     {
         _lastFlush = Stopwatch.GetTimestamp();
-        if (_open.Count + _closed.Count + _filtered.Count == 0)
+        if (_waiting == 0)
         {
             if (Stopwatch.GetElapsedTime(_lastSend) >= HeartbeatInterval)
             {
@@ -66,9 +97,13 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
             }
             return;
         }
-        Send(new PortsMessage(_open, _closed, _filtered));
-        _open.Clear();
-        _closed.Clear();
-        _filtered.Clear();
+        foreach (var batch in _pending)
+        {
+            Send(new PortsMessage(batch.Target, batch.Open, batch.Closed, batch.Filtered));
+        }
+        _pending.Clear();
+        _batches.Clear();
+        _last = null;
+        _waiting = 0;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
+using PortScan.Coordinator.Targets;
 using PortScan.Shared.Slicing;
 using Spectre.Console;
 
@@ -11,9 +12,9 @@ public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAn
 {
     public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, TimeSpan timeout, int concurrency, int repeat, CancellationToken cancellationToken)
     {
-        var request = new ScanRequest(target, ports, Math.Min(workers, ports.Count), timeout, concurrency, ScanDefaults.MaxRetries);
+        var request = new ScanRequest([target], ports, Math.Min(workers, ports.Count), timeout, concurrency, ScanDefaults.MaxRetries);
         var coordinator = new ScanCoordinator(workerCommand, logger);
-        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(ports, request.Workers),
+        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers),
             observer => coordinator.RunAsync(request, observer, cancellationToken)).ConfigureAwait(false);
         return new Trial(label, request.Workers, concurrency, repeat, result);
     }

@@ -6,6 +6,7 @@ using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Lab;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
+using PortScan.Coordinator.Targets;
 using Spectre.Console;
 
 namespace PortScan.Coordinator.Commands;

@@ -1,37 +1,74 @@
 using System.CommandLine;
+using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Slicing;
+using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Commands;
 
-/// <summary><c>portscan plan</c>: the slice table a scan would use, without scanning.</summary>
+/// <summary><c>portscan plan [TARGETS]</c>: the slice table a scan would use, without scanning.</summary>
 internal sealed class PlanCommand : Command
 {
+    private readonly Argument<string[]> _targets = new("targets")
+    {
+        Description = "Optional targets: plan their hosts × ports (resolved, not scanned)",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     private readonly PortOptions _ports = new();
 
     public PlanCommand()
-        : base("plan", "Print how the ports are split into one contiguous slice per worker, without scanning")
+        : base("plan", "Print how the ports (of each target) are split into one contiguous slice per worker, without scanning")
     {
+        Add(_targets);
         _ports.AddTo(this);
-        SetAction(parse =>
+        SetAction(async (parse, cancellationToken) =>
         {
-            Write(parse.InvocationConfiguration.Output, SlicePlanner.Plan(_ports.Ports(parse), parse.GetValue(_ports.Workers)));
+            var output = parse.InvocationConfiguration.Output;
+            var ports = _ports.Ports(parse);
+            var workers = parse.GetValue(_ports.Workers);
+            var targets = parse.GetValue(_targets) ?? [];
+            if (targets.Length == 0)
+            {
+                Write(output, ports, workers);
+                return 0;
+            }
+            var hosts = await TargetResolver.ResolveAllAsync(targets, [], cancellationToken).ConfigureAwait(false);
+            Write(output, new WorkList([.. hosts.Select(h => h.Address)], ports), workers);
             return 0;
         });
     }
 
-    public static void Write(TextWriter output, IReadOnlyList<Slice> slices)
+    /// <summary>One host's ports: the table the original article draws.</summary>
+    public static void Write(TextWriter output, PortSet ports, int workers)
     {
-        var total = slices.Sum(s => s.Ports.Count);
-        var per = total / slices.Count;
-        var what = total == slices[^1].Ports.Last - slices[0].Ports.First + 1
-            ? $"Ports {new PortRange(slices[0].Ports.First, slices[^1].Ports.Last)}"
-            : "The ports, in ascending order";
-        output.WriteLine($"{what}: {total} ports over {slices.Count} workers, {total} / {slices.Count} = {per} each; the last also takes the remainder of {total - (per * slices.Count)}.");
+        var slices = SlicePlanner.Plan(ports.Count, workers);
+        var total = ports.Count;
+        var what = total == ports.Last - ports.First + 1 ? $"Ports {new PortRange(ports.First, ports.Last)}" : "The ports, in ascending order";
+        WriteArithmetic(output, what, "ports", total, slices.Count);
         output.WriteLine($"{"WORKER",6}  {"FIRST",5}  {"LAST",5}  {"PORTS",5}  SLICE");
+        foreach (var bounds in slices)
+        {
+            var slice = ports.Take(bounds.Start, bounds.Count);
+            output.WriteLine($"{bounds.Worker,6}  {slice.First,5}  {slice.Last,5}  {slice.Count,5}  {slice.Describe()}");
+        }
+    }
+
+    /// <summary>Several hosts: positions run host by host, so a slice may end in the middle of one host's ports.</summary>
+    private static void Write(TextWriter output, WorkList work, int workers)
+    {
+        var slices = SlicePlanner.Plan(work, workers);
+        WriteArithmetic(output, $"{work.Hosts.Count} hosts × {work.Ports.Count} ports", "host-ports", work.Count, slices.Count);
+        output.WriteLine($"{"WORKER",6}  {"START",9}  {"END",9}  {"COUNT",9}  WORK");
         foreach (var slice in slices)
         {
-            output.WriteLine($"{slice.Worker,6}  {slice.Ports.First,5}  {slice.Ports.Last,5}  {slice.Ports.Count,5}  {slice.Ports.Describe()}");
+            output.WriteLine($"{slice.Worker,6}  {slice.Bounds.Start,9}  {slice.Bounds.End,9}  {slice.Bounds.Count,9}  {slice.Work}");
         }
+    }
+
+    private static void WriteArithmetic(TextWriter output, string what, string unit, int total, int workers)
+    {
+        var per = total / workers;
+        output.WriteLine($"{what}: {total} {unit} over {workers} workers, {total} / {workers} = {per} each; the last also takes the remainder of {total - (per * workers)}.");
     }
 }

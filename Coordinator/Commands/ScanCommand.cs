@@ -1,19 +1,23 @@
 using System.CommandLine;
 using PortScan.Coordinator.Cli;
+using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 
 namespace PortScan.Coordinator.Commands;
 
-/// <summary><c>portscan scan TARGET</c>: its options, and the settings they make.</summary>
+/// <summary><c>portscan scan TARGET...</c>: its options, and the settings they make.</summary>
 internal sealed class ScanCommand : Command
 {
-    private readonly Argument<string?> _target = new("target")
+    private readonly Argument<string[]> _targets = new("targets")
     {
-        Description = "Host name, IPv4 or IPv6 address to scan",
-        Arity = ArgumentArity.ZeroOrOne,
+        Description = "Host names, IPv4 or IPv6 addresses, CIDR blocks (127.0.0.0/29) or octet ranges (127.0.0.1-8)",
+        Arity = ArgumentArity.ZeroOrMore,
     };
 
-    private readonly Option<string?> _hostname = new("--hostname") { Description = "Same as TARGET (the original article's spelling)" };
+    private readonly Option<string?> _hostname = new("--hostname") { Description = "One more target (the original article's spelling)" };
+    private readonly Option<string?> _inputList = new("--input-list", "-iL") { Description = "Read targets from FILE: whitespace-separated, # starts a comment; - reads stdin" };
+    private readonly Option<string?> _exclude = new("--exclude") { Description = "Comma-separated targets to leave out, in the same syntax" };
+    private readonly Option<string?> _excludeFile = new("--excludefile") { Description = "Leave out the targets listed in FILE (same layout as -iL)" };
     private readonly PortOptions _ports = new();
     private readonly Option<TimeSpan> _timeout = OptionFactory.Duration("--timeout", ScanDefaults.Timeout,
         "Per-connect timeout: 250ms, 1s, 1.5s, or plain milliseconds");
@@ -28,18 +32,26 @@ internal sealed class ScanCommand : Command
     };
     private readonly Option<string> _format = new Option<string>("--format")
     {
-        Description = "Report format",
+        Description = "Report format: text, json, jsonl (streamed while scanning), csv, xml (nmap's) or grepable (nmap's -oG)",
         DefaultValueFactory = _ => "text",
-    }.AcceptOnlyFromAmong("text", "json");
-    private readonly Option<string?> _output = new("--output", "-o") { Description = "Write the report to FILE (atomically) instead of stdout" };
+    }.AcceptOnlyFromAmong([.. ReportFormats.Names]);
+    private readonly Option<string?> _output = new("--output", "-o") { Description = "Write the --format report to FILE (atomically); stdout shows the scan as text" };
+    private readonly Option<string?> _normal = new("-oN") { Description = "Write the text report to FILE, as nmap's -oN" };
+    private readonly Option<string?> _xml = new("-oX") { Description = "Write the XML report to FILE, as nmap's -oX" };
+    private readonly Option<string?> _grepable = new("-oG") { Description = "Write the grepable report to FILE, as nmap's -oG" };
+    private readonly Option<string?> _all = new("-oA") { Description = "Write BASE.nmap, BASE.xml and BASE.gnmap at once, as nmap's -oA" };
     private readonly Option<bool> _showClosed = new("--show-closed") { Description = "List closed and filtered ports too" };
+    private readonly Option<bool> _noProgress = new("--no-progress") { Description = "No progress bar on stderr (it is shown only on a terminal, for scans over 2 s)" };
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Log each worker's launch, slice, pid, exit code and time to stderr" };
 
     public ScanCommand()
-        : base("scan", "Scan the TCP ports of one target with one worker process per slice of the range")
+        : base("scan", "Scan the TCP ports of one or more targets, one worker process per slice of the hosts × ports")
     {
-        Add(_target);
+        Add(_targets);
         Add(_hostname);
+        Add(_inputList);
+        Add(_exclude);
+        Add(_excludeFile);
         _ports.AddTo(this);
         Add(_timeout);
         Add(_concurrency);
@@ -47,35 +59,84 @@ internal sealed class ScanCommand : Command
         Add(_workerPath);
         Add(_format);
         Add(_output);
+        Add(_normal);
+        Add(_xml);
+        Add(_grepable);
+        Add(_all);
         Add(_showClosed);
+        Add(_noProgress);
         Add(_verbose);
         Validators.Add(result =>
         {
-            var target = result.GetValue(_target);
-            var hostname = result.GetValue(_hostname);
-            if (target is null && hostname is null)
+            if ((result.GetValue(_targets) ?? []).Length == 0 && result.GetValue(_hostname) is null && result.GetValue(_inputList) is null)
             {
-                result.AddError("missing target: give a host name or address, for example 'portscan scan localhost'");
-            }
-            else if (target is not null && hostname is not null && target != hostname)
-            {
-                result.AddError($"two targets given: '{target}' and --hostname '{hostname}'");
+                result.AddError("missing target: give a host name, address or block, for example 'portscan scan localhost'");
             }
         });
         SetAction((parse, cancellationToken) =>
             new ScanHandler(Settings(parse), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).RunAsync(cancellationToken));
     }
 
-    private ScanSettings Settings(ParseResult parse) => new(
-        parse.GetValue(_target) ?? parse.GetValue(_hostname)!,
-        _ports.Ports(parse),
-        parse.GetValue(_ports.Workers),
-        parse.GetValue(_timeout),
-        parse.GetValue(_concurrency),
-        parse.GetValue(_maxRetries),
-        parse.GetValue(_workerPath),
-        parse.GetValue(_format) == "json" ? ReportFormat.Json : ReportFormat.Text,
-        parse.GetValue(_output),
-        parse.GetValue(_showClosed),
-        parse.GetValue(_verbose));
+    private ScanSettings Settings(ParseResult parse)
+    {
+        var format = ReportFormats.Parse(parse.GetValue(_format)!);
+        var files = new List<(ReportFormat, string)>();
+        if (parse.GetValue(_output) is { } output)
+        {
+            files.Add((format, output));
+        }
+        if (parse.GetValue(_normal) is { } normal)
+        {
+            files.Add((ReportFormat.Text, normal));
+        }
+        if (parse.GetValue(_xml) is { } xml)
+        {
+            files.Add((ReportFormat.Xml, xml));
+        }
+        if (parse.GetValue(_grepable) is { } grepable)
+        {
+            files.Add((ReportFormat.Grepable, grepable));
+        }
+        if (parse.GetValue(_all) is { } all)
+        {
+            files.Add((ReportFormat.Text, all + ".nmap"));
+            files.Add((ReportFormat.Xml, all + ".xml"));
+            files.Add((ReportFormat.Grepable, all + ".gnmap"));
+        }
+        var duplicate = files.GroupBy(f => Path.GetFullPath(f.Item2)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new UsageException($"two reports would be written to '{duplicate.First().Item2}'");
+        }
+
+        List<string> targets = [.. parse.GetValue(_targets) ?? []];
+        if (parse.GetValue(_hostname) is { } hostname)
+        {
+            targets.Add(hostname);
+        }
+        var excludes = parse.GetValue(_exclude) is { } exclude
+            ? exclude.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
+        return new ScanSettings(
+            targets,
+            parse.GetValue(_inputList),
+            excludes,
+            parse.GetValue(_excludeFile),
+            _ports.Ports(parse),
+            parse.GetValue(_ports.Workers),
+            parse.GetValue(_timeout),
+            parse.GetValue(_concurrency),
+            parse.GetValue(_maxRetries),
+            parse.GetValue(_workerPath),
+            format,
+            files,
+            parse.GetValue(_showClosed),
+            parse.GetValue(_verbose),
+            parse.GetValue(_noProgress),
+            CommandLine(parse));
+    }
+
+    /// <summary>"portscan scan -p 22 127.0.0.1", from the tokens as typed; arguments with spaces are quoted.</summary>
+    private static string CommandLine(ParseResult parse) =>
+        string.Join(' ', ["portscan", .. parse.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"'{t.Value}'" : t.Value)]);
 }

@@ -2,24 +2,28 @@ using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
+using PortScan.Coordinator.Targets;
+using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Commands;
 
 /// <summary>
-/// Runs <c>portscan scan</c>: resolve once, scan, report. Open ports are printed live on stdout
-/// unless stdout carries the JSON document itself.
+/// Runs <c>portscan scan</c>: resolve every target once, scan, report. stdout carries either the
+/// scan as text (live "Discovered" lines, then the report) or, when no report file is asked for
+/// and --format is not text, the report document itself: jsonl streamed, the others at the end.
 /// </summary>
 internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, TextWriter stderr)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (settings.OutputPath is { } path && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
+        foreach (var (_, path) in settings.Files)
         {
-            throw new UsageException($"cannot write '{path}': its directory does not exist");
+            if (!Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
+            {
+                throw new UsageException($"cannot write '{path}': its directory does not exist");
+            }
         }
-        var target = await TargetResolver.ResolveAsync(settings.Target, cancellationToken).ConfigureAwait(false);
-        var request = new ScanRequest(target, settings.Ports, Math.Min(settings.Workers, settings.Ports.Count), settings.Timeout,
-            settings.Concurrency, settings.MaxRetries);
+        var request = await RequestAsync(cancellationToken).ConfigureAwait(false);
 
         WorkerCommand worker;
         try
@@ -35,35 +39,55 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         }
 
         var services = ServiceNames.Load();
-        var live = settings.Format == ReportFormat.Text || settings.OutputPath is not null;
-        if (live)
+        var stdoutFormat = settings.Files.Count > 0 ? ReportFormat.Text : settings.Format;
+        await using var progress = ProgressLine.Wanted(stderr, settings.NoProgress) ? new ProgressLine(stderr, request.Work.Count) : null;
+        var observers = new List<IScanObserver>();
+        if (progress is not null)
+        {
+            observers.Add(progress);
+        }
+        JsonLinesReport? stream = null;
+        if (stdoutFormat == ReportFormat.Text)
         {
             await stdout.WriteLineAsync(TextReport.Header(request)).ConfigureAwait(false);
-            await stdout.WriteLineAsync(TextReport.ColumnHeader).ConfigureAwait(false);
+            observers.Add(new LiveTextOutput(stdout, progress));
+        }
+        else if (stdoutFormat == ReportFormat.Jsonl)
+        {
+            stream = new JsonLinesReport(stdout, services, settings.ShowClosed);
+            observers.Add(stream);
         }
 
         ScanResult result;
         using (var loggers = ConsoleLogging.Create(settings.Verbose))
         {
-            IScanObserver observer = live ? new LiveTextOutput(stdout, services, settings.ShowClosed) : new SilentObserver();
             result = await new ScanCoordinator(worker, loggers.CreateLogger("portscan"))
-                .RunAsync(request, observer, cancellationToken).ConfigureAwait(false);
+                .RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
+        }
+        if (progress is not null)
+        {
+            await progress.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (live)
+        var context = new ReportContext(result, services, settings.ShowClosed, settings.CommandLine);
+        if (stream is not null)
         {
-            foreach (var line in TextReport.Totals(result))
+            stream.Finish(result);
+        }
+        else if (stdoutFormat == ReportFormat.Text)
+        {
+            foreach (var line in TextReport.Report(context))
             {
                 await stdout.WriteLineAsync(line).ConfigureAwait(false);
             }
         }
-        if (settings.OutputPath is { } outputPath)
+        else
         {
-            AtomicFile.Write(outputPath, writer => WriteReport(writer, result, services));
+            stdoutFormat.Write(stdout, context);
         }
-        else if (settings.Format == ReportFormat.Json)
+        foreach (var (format, path) in settings.Files)
         {
-            WriteReport(stdout, result, services);
+            AtomicFile.Write(path, writer => format.Write(writer, context));
         }
         await ReportUnscannedAsync(result).ConfigureAwait(false);
 
@@ -72,26 +96,30 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             : ExitCodes.ScanFailed;
     }
 
-    private void WriteReport(TextWriter writer, ScanResult result, ServiceNames services)
+    private async Task<ScanRequest> RequestAsync(CancellationToken cancellationToken)
     {
-        if (settings.Format == ReportFormat.Json)
+        var targets = settings.InputList is { } list
+            ? [.. settings.Targets, .. TargetFile.Read(list, Console.In)]
+            : settings.Targets;
+        var excludes = settings.ExcludeFile is { } excludeFile
+            ? [.. settings.Excludes, .. TargetFile.Read(excludeFile, Console.In)]
+            : settings.Excludes;
+        var hosts = await TargetResolver.ResolveAllAsync(targets, excludes, cancellationToken).ConfigureAwait(false);
+        if ((long)hosts.Count * settings.Ports.Count > WorkList.MaxCount)
         {
-            JsonReport.From(result, services, settings.ShowClosed).Write(writer);
+            throw new UsageException($"{hosts.Count:N0} hosts × {settings.Ports.Count:N0} ports is more than the {WorkList.MaxCount:N0} host-ports one scan holds; split the scan");
         }
-        else
-        {
-            TextReport.Write(writer, result, services, settings.ShowClosed);
-        }
+        var workers = (int)Math.Min(settings.Workers, (long)hosts.Count * settings.Ports.Count);
+        return new ScanRequest(hosts, settings.Ports, workers, settings.Timeout, settings.Concurrency, settings.MaxRetries);
     }
 
-    /// <summary>No port is lost silently: every unscanned range is named, with the reason.</summary>
+    /// <summary>No port is lost silently: every unscanned host-port is named, with the reason.</summary>
     private async Task ReportUnscannedAsync(ScanResult result)
     {
         foreach (var slice in result.Slices.Where(s => s.Unscanned > 0))
         {
-            var ranges = slice.UnscannedPorts();
             await stderr.WriteLineAsync(
-                $"portscan: worker {slice.Slice.Worker} (ports {slice.Slice.Ports}) left {slice.Unscanned} ports unscanned ({ranges}): {slice.Failure}").ConfigureAwait(false);
+                $"portscan: worker {slice.Slice.Worker} ({slice.Slice.Work}) left {slice.Unscanned} ports unscanned ({slice.UnscannedWork()}): {slice.Failure}").ConfigureAwait(false);
         }
     }
 }

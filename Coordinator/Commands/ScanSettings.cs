@@ -1,17 +1,21 @@
+using PortScan.Coordinator.Output;
 using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Commands;
 
-public enum ReportFormat
-{
-    Text,
-    Json,
-}
-
-/// <summary>What the user asked <c>portscan scan</c> for, validated, before the target is resolved.</summary>
+/// <summary>What the user asked <c>portscan scan</c> for, validated, before any target is resolved.</summary>
+/// <param name="Targets">Target specifications from the command line (names, literals, CIDR blocks, ranges).</param>
+/// <param name="InputList">nmap's -iL: a file of targets, "-" for stdin.</param>
+/// <param name="Excludes">Target specifications to leave out (--exclude and --excludefile).</param>
 /// <param name="WorkerPath">A stand-in for portscan-worker (hidden option, for tests of misbehaving workers); null for the real one.</param>
+/// <param name="Format">What stdout carries when no report file is asked for.</param>
+/// <param name="Files">Reports to write to files (-o, -oN, -oX, -oG, -oA), each atomically.</param>
+/// <param name="CommandLine">The command as typed, for the reports that quote it as nmap does.</param>
 public sealed record ScanSettings(
-    string Target,
+    IReadOnlyList<string> Targets,
+    string? InputList,
+    IReadOnlyList<string> Excludes,
+    string? ExcludeFile,
     PortSet Ports,
     int Workers,
     TimeSpan Timeout,
@@ -19,6 +23,8 @@ public sealed record ScanSettings(
     int MaxRetries,
     string? WorkerPath,
     ReportFormat Format,
-    string? OutputPath,
+    IReadOnlyList<(ReportFormat Format, string Path)> Files,
     bool ShowClosed,
-    bool Verbose);
+    bool Verbose,
+    bool NoProgress,
+    string CommandLine);

@@ -21,20 +21,20 @@ public sealed record JsonReport(
     IReadOnlyList<JsonHost> Hosts,
     IReadOnlyList<JsonSlice> Slices)
 {
-    public static JsonReport From(ScanResult result, ServiceNames services, bool showClosed)
+    public static JsonReport From(ReportContext context)
     {
+        var (result, services) = (context.Result, context.Services);
         var request = result.Request;
-        var summary = result.Summary;
-        var host = new JsonHost(
-            request.Target.Name,
-            request.Target.Address.ToString(),
-            new JsonCounts(summary.Open, summary.Closed, summary.Filtered, summary.Unscanned),
-            [.. result.Ports(showClosed).Select(p => new JsonPort(p.Port, "tcp", p.State.ToWireName(), services[p.Port], p.RttMs))]);
+        var hosts = result.Hosts.Select(h => new JsonHost(
+            h.Target.Name,
+            h.Target.Address.ToString(),
+            new JsonCounts(h.Summary.Open, h.Summary.Closed, h.Summary.Filtered, h.Summary.Unscanned),
+            [.. h.Ports(context.ShowClosed).Select(p => new JsonPort(p.Port, "tcp", p.State.ToWireName(), services[p.Port], p.RttMs))])).ToList();
         var slices = result.Slices.Select(s => new JsonSlice(
-            s.Slice.Worker, s.Slice.Ports.First, s.Slice.Ports.Last, s.Pid, s.ExitCode,
+            s.Slice.Worker, s.Slice.Work.ToString(), s.Pid, s.ExitCode,
             Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered,
-            s.Unscanned, s.Unscanned > 0 ? s.UnscannedPorts().ToString() : null, s.Failure,
-            [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.Ports.ToString(), a.Pid, a.ExitCode, Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure))])).ToList();
+            s.Unscanned, s.Unscanned > 0 ? s.UnscannedWork().ToString() : null, s.Failure,
+            [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.Work.ToString(), a.Pid, a.ExitCode, Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure))])).ToList();
         return new JsonReport(
             "portscan",
             ProductVersion.Current,
@@ -44,7 +44,7 @@ public sealed record JsonReport(
             result.Slices.Count,
             (int)request.Timeout.TotalMilliseconds,
             request.Concurrency,
-            [host],
+            hosts,
             slices);
     }
 
@@ -65,11 +65,13 @@ public sealed record JsonPort(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs);
 
-/// <summary>A slice; <c>pid</c> and <c>exitCode</c> are its last attempt's, <c>attempts</c> lists every worker process it had.</summary>
+/// <summary>
+/// A slice: its <c>work</c> (<c>127.0.0.1 1-8191</c>, see docs/protocol.md); <c>pid</c> and
+/// <c>exitCode</c> are its last attempt's, <c>attempts</c> lists every worker process it had.
+/// </summary>
 public sealed record JsonSlice(
     int Worker,
-    int StartPort,
-    int EndPort,
+    string Work,
     int? Pid,
     int? ExitCode,
     double ElapsedMs,
@@ -77,14 +79,14 @@ public sealed record JsonSlice(
     int Closed,
     int Filtered,
     int Unscanned,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UnscannedPorts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UnscannedWork,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Failure,
     IReadOnlyList<JsonAttempt> Attempts);
 
-/// <summary>One worker process of a slice: the ports it was given (<c>1-5,9</c>), and why it failed if it did.</summary>
+/// <summary>One worker process of a slice: the work it was given (<c>127.0.0.1 1-5,9</c>), and why it failed if it did.</summary>
 public sealed record JsonAttempt(
     int Attempt,
-    string Ports,
+    string Work,
     int? Pid,
     int? ExitCode,
     double ElapsedMs,

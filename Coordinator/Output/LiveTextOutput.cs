@@ -1,16 +1,30 @@
 using PortScan.Coordinator.Scanning;
+using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Output;
 
-/// <summary>Prints each open port the moment a worker reports it (every port with --show-closed).</summary>
-public sealed class LiveTextOutput(TextWriter writer, ServiceNames services, bool showClosed) : IScanObserver
+/// <summary>Prints each open port the moment a worker reports it, as nmap's verbose mode does: "Discovered open port 22/tcp on 127.0.0.1".</summary>
+public sealed class LiveTextOutput(TextWriter writer, ProgressLine? progress) : IScanObserver
 {
-    public void PortFinished(SliceTracker slice, int port, PortState state, double rttMs)
+    public void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs)
     {
-        if (state == PortState.Open || showClosed)
+        if (state == PortState.Open)
         {
-            writer.WriteLine(TextReport.PortLine(port, state, services[port]));
+            var line = TextReport.Discovered(host, port, state);
+            if (progress is null)
+            {
+                writer.WriteLine(line);
+            }
+            else
+            {
+                // The progress bar shares the terminal: it is cleared first, or the two would run together.
+                progress.WriteAbove(() =>
+                {
+                    writer.WriteLine(line);
+                    writer.Flush();
+                });
+            }
         }
     }
 }

@@ -1,16 +1,61 @@
 using System.Globalization;
 using PortScan.Coordinator.Scanning;
+using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Output;
 
-/// <summary>The human-readable report, in nmap's layout: <c>22/tcp  open  ssh</c>.</summary>
+/// <summary>
+/// The human-readable report, in nmap's normal-output layout: a block a host ("Not shown: N
+/// closed ports", then <c>22/tcp  open  ssh</c>), then the totals. Also written by <c>-oN</c> and
+/// <c>-oA</c> (the .nmap file).
+/// </summary>
 public static class TextReport
 {
-    public static string Header(ScanRequest request) =>
-        string.Create(CultureInfo.InvariantCulture, $"Scanning {Describe(request.Target)}, ports {request.Ports} ({request.Ports.Count} ports), {request.Workers} workers, timeout {request.Timeout.TotalMilliseconds:0} ms");
+    public static string Header(ScanRequest request)
+    {
+        var hosts = request.Targets.Count == 1 ? Describe(request.Targets[0]) : $"{request.Targets.Count} hosts";
+        var ports = request.Ports.Count == 1 ? "1 port" : $"{request.Ports.Count} ports";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Scanning {hosts}, ports {request.Ports} ({ports}{(request.Targets.Count > 1 ? " each" : "")}), {request.Workers} workers, timeout {request.Timeout.TotalMilliseconds:0} ms");
+    }
 
-    public const string ColumnHeader = "PORT        STATE     SERVICE";
+    /// <summary>nmap's verbose-mode line for a port found while the scan runs.</summary>
+    public static string Discovered(ResolvedTarget host, int port, PortState state) =>
+        $"Discovered {state.ToWireName()} port {port}/tcp on {host.Address}";
+
+    public static IEnumerable<string> HostBlock(HostResult host, ServiceNames services, bool showClosed)
+    {
+        var s = host.Summary;
+        yield return $"portscan scan report for {Describe(host.Target)}";
+        if (host.Up)
+        {
+            yield return host.LatencyMs is { } latency
+                ? string.Create(CultureInfo.InvariantCulture, $"Host is up ({latency / 1000:0.00000}s latency).")
+                : "Host is up.";
+        }
+        else if (s.Filtered > 0)
+        {
+            yield return "No port answered: every scanned port is filtered.";
+        }
+        var listing = PortListing.Of(host, showClosed);
+        if (listing.Listed.Count == 0)
+        {
+            yield return $"All {s.Total} scanned ports on {Describe(host.Target)} are in ignored states.";
+        }
+        if (listing.Folded.Count > 0)
+        {
+            yield return $"Not shown: {listing.DescribeFolded()}";
+        }
+        if (listing.Listed.Count > 0)
+        {
+            yield return "PORT        STATE     SERVICE";
+            foreach (var (port, state, _) in listing.Listed)
+            {
+                yield return PortLine(port, state, services[port]);
+            }
+        }
+    }
 
     public static string PortLine(int port, PortState state, string? service) =>
         $"{port + "/tcp",-11} {state.ToWireName(),-9} {service}".TrimEnd();
@@ -19,8 +64,9 @@ public static class TextReport
     {
         var s = result.Summary;
         var verb = result.Complete ? "Scanned" : "Partially scanned";
+        var hosts = result.Hosts.Count == 1 ? Describe(result.Hosts[0].Target) : $"{result.Hosts.Count} hosts ({result.Hosts.Count(h => h.Up)} up)";
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"{verb} {s.Scanned} of {s.Total} ports on {Describe(result.Request.Target)} in {result.Elapsed.TotalSeconds:0.00} s ({result.PortsPerSecond:#,0} ports/s) with {result.Slices.Count} workers");
+            $"{verb} {s.Scanned} of {s.Total} ports on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({result.PortsPerSecond:#,0} ports/s) with {result.Slices.Count} workers");
         var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered";
         yield return s.Unscanned > 0 ? $"{counts}, {s.Unscanned} unscanned" : counts;
         var replacements = result.Slices.Sum(slice => slice.Attempts.Count - 1);
@@ -34,21 +80,35 @@ public static class TextReport
         }
     }
 
-    /// <summary>The whole report, ports sorted, for a file or for stdout at the end.</summary>
-    public static void Write(TextWriter writer, ScanResult result, ServiceNames services, bool showClosed)
+    /// <summary>Everything after the live part: the host blocks and the totals.</summary>
+    public static IEnumerable<string> Report(ReportContext context)
     {
-        writer.WriteLine(Header(result.Request));
-        writer.WriteLine(ColumnHeader);
-        foreach (var (port, state, _) in result.Ports(showClosed))
+        foreach (var host in context.Result.Hosts)
         {
-            writer.WriteLine(PortLine(port, state, services[port]));
+            yield return "";
+            foreach (var line in HostBlock(host, context.Services, context.ShowClosed))
+            {
+                yield return line;
+            }
         }
-        foreach (var line in Totals(result))
+        yield return "";
+        foreach (var line in Totals(context.Result))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>The whole report, for a file (<c>-oN</c>) or for stdout at the end.</summary>
+    public static void Write(TextWriter writer, ReportContext context)
+    {
+        writer.WriteLine($"# portscan {ProductVersion.Current} scan initiated {NmapDates.Format(context.Result.StartedAt)} as: {context.CommandLine}");
+        writer.WriteLine(Header(context.Result.Request));
+        foreach (var line in Report(context))
         {
             writer.WriteLine(line);
         }
     }
 
-    private static string Describe(ResolvedTarget target) =>
+    public static string Describe(ResolvedTarget target) =>
         target.Name == target.Address.ToString() ? target.Name : $"{target.Name} ({target.Address})";
 }

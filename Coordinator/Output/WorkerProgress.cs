@@ -1,4 +1,5 @@
 using PortScan.Coordinator.Scanning;
+using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Slicing;
 using Spectre.Console;
@@ -31,13 +32,17 @@ public sealed class WorkerProgress : IScanObserver
             {
                 foreach (var slice in slices)
                 {
-                    progress._bars[slice.Worker] = context.AddTask($"worker {slice.Worker,3} {slice.Ports,-11}", maxValue: slice.Ports.Count);
+                    progress._bars[slice.Worker] = context.AddTask($"worker {slice.Worker,3} {Describe(slice),-11}", maxValue: slice.Bounds.Count);
                 }
                 return await scan(progress).ConfigureAwait(false);
             }).ConfigureAwait(false);
     }
 
-    public void PortFinished(SliceTracker slice, int port, PortState state, double rttMs)
+    /// <summary>The demo and the benchmark scan one host: its ports say enough.</summary>
+    private static string Describe(Slice slice) =>
+        slice.Work.Segments is [{ Hosts.Count: 1 } only] ? $"ports {only.Ports}" : slice.Work.ToString();
+
+    public void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs)
     {
         if (_bars.TryGetValue(slice.Slice.Worker, out var bar))
         {
@@ -53,7 +58,7 @@ public sealed class WorkerProgress : IScanObserver
             return;
         }
         _console.WriteLine(slice.Unscanned == 0
-            ? $"  worker {slice.Slice.Worker} (ports {slice.Slice.Ports}) finished in {slice.Elapsed.TotalSeconds:0.00} s: {slice.Open} open, {slice.Closed} closed, {slice.Filtered} filtered"
-            : $"  worker {slice.Slice.Worker} (ports {slice.Slice.Ports}) attempt {attempt.Number} failed with {slice.Unscanned} ports left: {attempt.Failure}");
+            ? $"  worker {slice.Slice.Worker} ({Describe(slice.Slice)}) finished in {slice.Elapsed.TotalSeconds:0.00} s: {slice.Open} open, {slice.Closed} closed, {slice.Filtered} filtered"
+            : $"  worker {slice.Slice.Worker} ({Describe(slice.Slice)}) attempt {attempt.Number} failed with {slice.Unscanned} ports left: {attempt.Failure}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PortScan.Shared.Ports;
@@ -24,7 +25,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
     {
         var startedAt = DateTimeOffset.Now;
         var stopwatch = Stopwatch.StartNew();
-        var slices = SlicePlanner.Plan(request.Ports, request.Workers).Select(s => new SliceTracker(s)).ToArray();
+        var slices = SlicePlanner.Plan(request.Work, request.Workers).Select(s => new SliceTracker(s, request.Work)).ToArray();
         // The first parse sets up System.Text.Json's metadata (tens of ms): do it on another core
         // while the workers start, instead of after their first line arrives.
         var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0)), out _, out _), CancellationToken.None);
@@ -39,10 +40,10 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         void Launch(SliceTracker slice)
         {
             var attempt = slice.NewAttempt();
-            var arguments = new WorkerArguments(request.Target.Address, attempt.Ports, (int)request.Timeout.TotalMilliseconds,
+            var arguments = new WorkerArguments(attempt.Work, (int)request.Timeout.TotalMilliseconds,
                 request.Concurrency, slice.Slice.Worker, Supervised: true);
             running++;
-            launches.Add(launcher.RunAsync(attempt, arguments, events.Writer));
+            launches.Add(launcher.RunAsync(attempt, [.. arguments.ToArgumentList()], events.Writer));
         }
 
         // Every slice has an attempt from here on: the newest one is the only one that can be running.
@@ -64,8 +65,8 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 switch (scanEvent)
                 {
                     case WorkerStarted { Attempt: var attempt }:
-                        logger.LogInformation("worker {Worker}: attempt {Attempt} started pid {Pid} for ports {Ports}",
-                            attempt.Slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.Ports);
+                        logger.LogInformation("worker {Worker}: attempt {Attempt} started pid {Pid} for {Work}",
+                            attempt.Slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.Work);
                         observer.WorkerStarted(attempt);
                         if (stopping)
                         {
@@ -73,7 +74,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         }
                         break;
                     case WorkerMessageReceived { Attempt: var attempt, Message: var message } when !attempt.Untrusted:
-                        Apply(attempt, message, observer);
+                        Apply(request, attempt, message, observer);
                         break;
                     case WorkerBadLine { Attempt: var attempt } bad when !attempt.Untrusted:
                         Distrust(attempt, $"it wrote a line that is not a protocol message ({bad.Error}): {Truncate(bad.Line)}");
@@ -85,8 +86,8 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         var slice = attempt.Slice;
                         if (slice.Unscanned > 0 && !stopping && slice.Attempts.Count <= request.MaxRetries)
                         {
-                            logger.LogWarning("worker {Worker}: starting a replacement for the {Count} unscanned ports ({Ports}), retry {Retry} of {MaxRetries}",
-                                slice.Slice.Worker, slice.Unscanned, slice.UnscannedPorts(), slice.Attempts.Count, request.MaxRetries);
+                            logger.LogWarning("worker {Worker}: starting a replacement for the {Count} unscanned host-ports ({Work}), retry {Retry} of {MaxRetries}",
+                                slice.Slice.Worker, slice.Unscanned, slice.UnscannedWork(), slice.Attempts.Count, request.MaxRetries);
                             Launch(slice);
                         }
                         break;
@@ -143,7 +144,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         }
     }
 
-    private void Apply(WorkerAttempt attempt, WorkerMessage message, IScanObserver observer)
+    private void Apply(ScanRequest request, WorkerAttempt attempt, WorkerMessage message, IScanObserver observer)
     {
         if (attempt.Done)
         {
@@ -166,31 +167,37 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 {
                     Distrust(attempt, $"it speaks protocol {hello.Protocol}, not {ProtocolCodec.Version}");
                 }
-                else if (hello.Worker != attempt.Slice.Slice.Worker || hello.Ports != attempt.Ports.ToString())
+                else if (hello.Worker != attempt.Slice.Slice.Worker || hello.Work != attempt.Work.ToString())
                 {
-                    Distrust(attempt, $"its hello names worker {hello.Worker} and ports {hello.Ports}, not worker {attempt.Slice.Slice.Worker} and ports {attempt.Ports}");
+                    Distrust(attempt, $"its hello names worker {hello.Worker} and work '{hello.Work}', not worker {attempt.Slice.Slice.Worker} and '{attempt.Work}'");
                 }
                 attempt.Greeted = true;
                 break;
             case PortsMessage ports:
+                var host = IPAddress.TryParse(ports.Target, out var address) ? request.Work.HostIndex(address) : -1;
+                if (host < 0)
+                {
+                    Distrust(attempt, $"it reported on '{ports.Target}', which is not a host of this scan");
+                    return;
+                }
                 foreach (var (port, state, rtt) in ports.Open.Select(o => (o.Port, PortState.Open, o.RttMs))
                     .Concat(ports.Closed.Select(p => (p, PortState.Closed, 0.0)))
                     .Concat(ports.Filtered.Select(p => (p, PortState.Filtered, 0.0))))
                 {
-                    if (!attempt.Slice.TryRecord(attempt, port, state, rtt, out var problem))
+                    if (!attempt.Slice.TryRecord(attempt, host, port, state, rtt, out var problem))
                     {
                         // Results already recorded passed every check; this one and all that follow are refused.
                         Distrust(attempt, problem);
                         return;
                     }
-                    observer.PortFinished(attempt.Slice, port, state, rtt);
+                    observer.PortFinished(attempt.Slice, request.Targets[host], port, state, rtt);
                 }
                 break;
             case HeartbeatMessage heartbeat:
                 logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished", attempt.Slice.Slice.Worker, heartbeat.Finished);
                 break;
             case DoneMessage:
-                var unreported = attempt.Slice.CountUnscanned(attempt.Ports);
+                var unreported = attempt.Slice.CountUnscanned(attempt);
                 if (unreported > 0)
                 {
                     Distrust(attempt, $"it said done with {unreported} of its ports unreported");
@@ -225,7 +232,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
             logger.LogWarning("worker {Worker}: attempt {Attempt} did not start: {Reason}", slice.Slice.Worker, attempt.Number, startError);
             return;
         }
-        if (slice.CountUnscanned(attempt.Ports) > 0)
+        if (slice.CountUnscanned(attempt) > 0)
         {
             attempt.Fail(attempt.ExitCode switch
             {

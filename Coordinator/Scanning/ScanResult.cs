@@ -1,34 +1,49 @@
-using PortScan.Shared.Ports;
-
 namespace PortScan.Coordinator.Scanning;
 
 /// <summary>What a finished (or interrupted) scan knows; every output format is written from this.</summary>
-public sealed class ScanResult(ScanRequest request, DateTimeOffset startedAt, TimeSpan elapsed, bool interrupted, IReadOnlyList<SliceTracker> slices)
+public sealed class ScanResult
 {
-    public ScanRequest Request { get; } = request;
-    public DateTimeOffset StartedAt { get; } = startedAt;
-    public TimeSpan Elapsed { get; } = elapsed;
-    public bool Interrupted { get; } = interrupted;
-    public IReadOnlyList<SliceTracker> Slices { get; } = slices;
-    public ScanSummary Summary { get; } = ScanSummary.Of(slices);
+    public ScanResult(ScanRequest request, DateTimeOffset startedAt, TimeSpan elapsed, bool interrupted, IReadOnlyList<SliceTracker> slices)
+    {
+        Request = request;
+        StartedAt = startedAt;
+        Elapsed = elapsed;
+        Interrupted = interrupted;
+        Slices = slices;
+        Summary = ScanSummary.Of(slices);
+        Hosts = [.. request.Targets.Select((target, index) => new HostResult(this, target, index))];
+    }
+
+    public ScanRequest Request { get; }
+    public DateTimeOffset StartedAt { get; }
+    public TimeSpan Elapsed { get; }
+    public bool Interrupted { get; }
+    public IReadOnlyList<SliceTracker> Slices { get; }
+    public ScanSummary Summary { get; }
+
+    /// <summary>One entry a host, in scan order.</summary>
+    public IReadOnlyList<HostResult> Hosts { get; }
 
     public bool Complete => !Interrupted && Summary.Unscanned == 0;
 
     public double PortsPerSecond => Elapsed.TotalSeconds > 0 ? Summary.Scanned / Elapsed.TotalSeconds : 0;
 
-    /// <summary>Ports in ascending order with their state; closed, filtered and unscanned ones only when asked.</summary>
-    public IEnumerable<(int Port, PortState State, double? RttMs)> Ports(bool includeNotOpen)
+    /// <summary>The index of the slice that holds a position of the work list (slices are in position order).</summary>
+    internal int SliceAt(int position)
     {
-        foreach (var slice in Slices)
+        int low = 0, high = Slices.Count - 1;
+        while (low < high)
         {
-            foreach (var port in slice.Slice.Ports.Ports())
+            var middle = (low + high + 1) / 2;
+            if (Slices[middle].Slice.Bounds.Start <= position)
             {
-                var state = slice.StateOf(port);
-                if (includeNotOpen || state == PortState.Open)
-                {
-                    yield return (port, state, slice.RttOf(port));
-                }
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
             }
         }
+        return low;
     }
 }

@@ -1,20 +1,23 @@
+using System.Collections;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Slicing;
+using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Scanning;
 
 /// <summary>
-/// The coordinator's record of one slice: the state of every port in it, so it always knows
-/// exactly which ports are finished (and what a replacement worker still has to do), and every
-/// worker process that worked on it.
+/// The coordinator's record of one slice: the state of every host-port in it, so it always knows
+/// exactly which are finished (and what a replacement worker still has to do), and every worker
+/// process that worked on it. Positions are those of the scan's <see cref="WorkList"/>.
 /// </summary>
-public sealed class SliceTracker(Slice slice)
+public sealed class SliceTracker(Slice slice, WorkList work)
 {
-    private readonly PortState[] _states = new PortState[slice.Ports.Count];
+    private readonly PortState[] _states = new PortState[slice.Bounds.Count];
     private readonly Dictionary<int, double> _rttMs = [];
     private readonly List<WorkerAttempt> _attempts = [];
 
     public Slice Slice { get; } = slice;
+    public WorkList WorkList { get; } = work;
     public IReadOnlyList<WorkerAttempt> Attempts => _attempts;
     public WorkerAttempt? Current => _attempts.Count > 0 ? _attempts[^1] : null;
     public int? Pid => Current?.Pid;
@@ -30,30 +33,39 @@ public sealed class SliceTracker(Slice slice)
     public int Finished => Open + Closed + Filtered;
     public int Unscanned => _states.Length - Finished;
 
-    public PortState StateOf(int port) => _states[Slice.Ports.IndexOf(port)];
+    /// <summary>True when <paramref name="position"/> of the work list belongs to this slice.</summary>
+    public bool Holds(int position) => position >= Slice.Bounds.Start && position <= Slice.Bounds.End;
 
-    public double? RttOf(int port) => _rttMs.TryGetValue(port, out var rtt) ? rtt : null;
+    public PortState StateAt(int position) => _states[position - Slice.Bounds.Start];
 
-    /// <summary>Starts a new attempt on every port still unscanned.</summary>
+    public double? RttAt(int position) => _rttMs.TryGetValue(position, out var rtt) ? rtt : null;
+
+    /// <summary>Starts a new attempt on every host-port still unscanned.</summary>
     public WorkerAttempt NewAttempt()
     {
-        var attempt = new WorkerAttempt(this, _attempts.Count + 1, UnscannedPorts());
+        var covers = new BitArray(_states.Length);
+        for (var i = 0; i < _states.Length; i++)
+        {
+            covers[i] = _states[i] == PortState.Unscanned;
+        }
+        var attempt = new WorkerAttempt(this, _attempts.Count + 1, UnscannedWork(), covers);
         _attempts.Add(attempt);
         return attempt;
     }
 
-    /// <summary>Records a result; a port the attempt was not given, or one reported twice, is refused and never counted.</summary>
-    public bool TryRecord(WorkerAttempt attempt, int port, PortState state, double rttMs, out string problem)
+    /// <summary>Records a result; a host-port the attempt was not given, or one reported twice, is refused and never counted.</summary>
+    public bool TryRecord(WorkerAttempt attempt, int host, int port, PortState state, double rttMs, out string problem)
     {
-        if (!attempt.Ports.Contains(port))
+        var position = WorkList.PositionOf(host, port);
+        if (position < 0 || !Holds(position) || !attempt.Covers[position - Slice.Bounds.Start])
         {
-            problem = $"port {port} is not one it was given ({attempt.Ports})";
+            problem = $"{WorkList.Hosts[host]} port {port} is not one it was given ({attempt.Work})";
             return false;
         }
-        ref var current = ref _states[Slice.Ports.IndexOf(port)];
+        ref var current = ref _states[position - Slice.Bounds.Start];
         if (current != PortState.Unscanned)
         {
-            problem = $"port {port} reported twice";
+            problem = $"{WorkList.Hosts[host]} port {port} reported twice";
             return false;
         }
         current = state;
@@ -61,7 +73,7 @@ public sealed class SliceTracker(Slice slice)
         {
             case PortState.Open:
                 Open++;
-                _rttMs[port] = rttMs;
+                _rttMs[position] = rttMs;
                 break;
             case PortState.Closed:
                 Closed++;
@@ -74,19 +86,29 @@ public sealed class SliceTracker(Slice slice)
         return true;
     }
 
-    /// <summary>How many of <paramref name="ports"/> (an attempt's) have no result yet.</summary>
-    public int CountUnscanned(PortSet ports) => ports.Ports().Count(p => StateOf(p) == PortState.Unscanned);
-
-    public PortSet UnscannedPorts() => PortSet.Of(UnscannedRanges());
-
-    private IEnumerable<PortRange> UnscannedRanges()
+    /// <summary>How many of the attempt's host-ports have no result yet.</summary>
+    public int CountUnscanned(WorkerAttempt attempt)
     {
-        var index = 0;
-        foreach (var port in Slice.Ports.Ports())
+        var count = 0;
+        for (var i = 0; i < _states.Length; i++)
         {
-            if (_states[index++] == PortState.Unscanned)
+            if (attempt.Covers[i] && _states[i] == PortState.Unscanned)
             {
-                yield return new PortRange(port, port); // PortSet.Of merges neighbours back into ranges
+                count++;
+            }
+        }
+        return count;
+    }
+
+    public WorkSet UnscannedWork() => WorkList.Select(UnscannedPositions());
+
+    private IEnumerable<int> UnscannedPositions()
+    {
+        for (var i = 0; i < _states.Length; i++)
+        {
+            if (_states[i] == PortState.Unscanned)
+            {
+                yield return Slice.Bounds.Start + i;
             }
         }
     }

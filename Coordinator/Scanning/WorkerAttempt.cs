@@ -1,14 +1,16 @@
+using System.Collections;
 using System.Diagnostics;
 using PortScan.Coordinator.Native;
-using PortScan.Shared.Ports;
+using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Scanning;
 
 /// <summary>
 /// One worker process run for one slice. The first attempt is given the whole slice; a
-/// replacement is given only the ports the attempts before it left unfinished.
+/// replacement is given only the host-ports the attempts before it left unfinished.
 /// </summary>
-public sealed class WorkerAttempt(SliceTracker slice, int number, PortSet ports)
+/// <param name="covers">Which of the slice's positions <paramref name="work"/> holds, for checking each result in O(1).</param>
+public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, BitArray covers)
 {
     private readonly Lock _processLock = new();
     private Process? _process;
@@ -18,8 +20,11 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, PortSet ports)
     /// <summary>1 for the first worker of a slice, 2 for its first replacement, and so on.</summary>
     public int Number { get; } = number;
 
-    /// <summary>The ports this attempt was asked to scan; it may report no other.</summary>
-    public PortSet Ports { get; } = ports;
+    /// <summary>The host-ports this attempt was asked to scan; it may report no other.</summary>
+    public WorkSet Work { get; } = work;
+
+    /// <summary><see cref="Work"/> as a bit a position of the slice.</summary>
+    public BitArray Covers { get; } = covers;
 
     public int? Pid { get; private set; }
     public int? ExitCode { get; private set; }

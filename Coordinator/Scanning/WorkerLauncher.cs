@@ -17,7 +17,8 @@ public sealed class WorkerLauncher(WorkerCommand command, ILogger logger)
     private const int MaxLineLength = 1 << 20;
     private static readonly TimeSpan StdoutClosedGrace = TimeSpan.FromSeconds(2);
 
-    public async Task RunAsync(WorkerAttempt attempt, WorkerArguments arguments, ChannelWriter<ScanEvent> events)
+    /// <param name="arguments">Built by the caller, so a mistake in them surfaces in the scan loop and not in a task nobody awaits yet.</param>
+    public async Task RunAsync(WorkerAttempt attempt, IReadOnlyList<string> arguments, ChannelWriter<ScanEvent> events)
     {
         var startInfo = new ProcessStartInfo(command.FileName)
         {
@@ -27,7 +28,7 @@ public sealed class WorkerLauncher(WorkerCommand command, ILogger logger)
             // The worker's lifeline: we never write to it, and it closes when we exit, however we exit.
             RedirectStandardInput = true,
         };
-        foreach (var argument in command.LeadingArguments.Concat(arguments.ToArgumentList()))
+        foreach (var argument in command.LeadingArguments.Concat(arguments))
         {
             startInfo.ArgumentList.Add(argument);
         }

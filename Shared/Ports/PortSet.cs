@@ -82,6 +82,17 @@ public sealed class PortSet : IEquatable<PortSet>
         return -1;
     }
 
+    /// <summary>The port at position <paramref name="index"/> in ascending order.</summary>
+    public int At(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        var range = Array.BinarySearch(_before, index);
+        // Not found: the complement of the next larger entry; the range is the one before it.
+        range = range >= 0 ? range : ~range - 1;
+        return _ranges[range].Start + (index - _before[range]);
+    }
+
     /// <summary>The ports at positions <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="count"/> - 1: a slice of the work.</summary>
     public PortSet Take(int skip, int count)
     {

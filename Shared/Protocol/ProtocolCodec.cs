@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -40,13 +40,13 @@ public static class ProtocolCodec
                 json.WriteNumber("protocol", hello.Protocol);
                 json.WriteNumber("worker", hello.Worker);
                 json.WriteNumber("pid", hello.Pid);
-                json.WriteString("target", hello.Target);
-                json.WriteString("ports", hello.Ports);
+                json.WriteString("work", hello.Work);
                 json.WriteNumber("timeoutMs", hello.TimeoutMs);
                 json.WriteNumber("concurrency", hello.Concurrency);
                 break;
             case PortsMessage ports:
                 json.WriteString("type", "ports");
+                json.WriteString("target", ports.Target);
                 json.WriteStartArray("open");
                 foreach (var open in ports.Open)
                 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using PortScan.Shared.Ports;
+using PortScan.Shared.Work;
 
 namespace PortScan.Shared.Protocol;
 
@@ -9,21 +10,28 @@ namespace PortScan.Shared.Protocol;
 /// agree. The worker parses it by hand rather than with System.CommandLine: the worker is
 /// started once a slice, and its start-up time is part of every scan's wall clock.
 /// <para>
+/// The work is one or more <c>--target HOSTS --ports SET</c> pairs, one a <see cref="WorkSegment"/>,
+/// scanned in order. HOSTS is a <see cref="HostList"/>: IP literals only, the coordinator resolves names.
+/// </para>
+/// <para>
 /// <c>--supervised</c> tells a worker it runs under a coordinator (see the worker's
 /// <c>CoordinatorLifeline</c>): it exits when its stdin pipe closes, and leaves the terminal's
 /// process group. Without it a worker run by hand behaves like any command-line tool.
 /// </para>
 /// </summary>
-public sealed record WorkerArguments(IPAddress Target, PortSet Ports, int TimeoutMs, int Concurrency, int WorkerId, bool Supervised)
+public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrency, int WorkerId, bool Supervised)
 {
     private const string SupervisedFlag = "--supervised";
 
     public IEnumerable<string> ToArgumentList()
     {
-        yield return "--target";
-        yield return Target.ToString();
-        yield return "--ports";
-        yield return Ports.ToString();
+        foreach (var segment in Work.Segments)
+        {
+            yield return "--target";
+            yield return HostList.Format(segment.Hosts);
+            yield return "--ports";
+            yield return segment.Ports.ToString();
+        }
         yield return "--timeout-ms";
         yield return TimeoutMs.ToString(CultureInfo.InvariantCulture);
         yield return "--concurrency";
@@ -40,6 +48,8 @@ public sealed record WorkerArguments(IPAddress Target, PortSet Ports, int Timeou
     public static WorkerArguments Parse(IReadOnlyList<string> args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var segments = new List<WorkSegment>();
+        IReadOnlyList<IPAddress>? hosts = null;
         var supervised = false;
         for (var i = 0; i < args.Count; i += 2)
         {
@@ -58,18 +68,38 @@ public sealed record WorkerArguments(IPAddress Target, PortSet Ports, int Timeou
             {
                 throw new FormatException($"option '{name}' needs a value");
             }
-            values[name] = args[i + 1];
+            var value = args[i + 1];
+            switch (name)
+            {
+                case "--target" when hosts is not null:
+                    throw new FormatException("every --target needs its --ports");
+                case "--target":
+                    hosts = HostList.TryParse(value, WorkList.MaxCount, out var parsed, out var hostError)
+                        ? parsed
+                        : throw new FormatException($"--target: {hostError} (the coordinator resolves names)");
+                    break;
+                case "--ports" when hosts is null:
+                    throw new FormatException("--ports must follow the --target it belongs to");
+                case "--ports":
+                    segments.Add(PortSet.TryParse(value, out var ports, out var portError)
+                        ? new WorkSegment(hosts, ports)
+                        : throw new FormatException($"--ports: {portError}"));
+                    hosts = null;
+                    break;
+                default:
+                    values[name] = value;
+                    break;
+            }
+        }
+        if (hosts is not null)
+        {
+            throw new FormatException("every --target needs its --ports");
+        }
+        if (segments.Count == 0)
+        {
+            throw new FormatException("option '--target' is required");
         }
 
-        var targetText = Required(values, "--target");
-        if (!IPAddress.TryParse(targetText, out var target))
-        {
-            throw new FormatException($"--target '{targetText}' is not an IP address (the coordinator resolves names)");
-        }
-        if (!PortSet.TryParse(Required(values, "--ports"), out var ports, out var error))
-        {
-            throw new FormatException($"--ports: {error}");
-        }
         var timeout = Number(values, "--timeout-ms");
         var concurrency = Number(values, "--concurrency");
         var worker = values.ContainsKey("--worker-id") ? Number(values, "--worker-id") : 0;
@@ -85,15 +115,12 @@ public sealed record WorkerArguments(IPAddress Target, PortSet Ports, int Timeou
         {
             throw new FormatException("--worker-id must not be negative");
         }
-        return new WorkerArguments(target, ports, timeout, concurrency, worker, supervised);
+        return new WorkerArguments(new WorkSet(segments), timeout, concurrency, worker, supervised);
     }
-
-    private static string Required(Dictionary<string, string> values, string name) =>
-        values.TryGetValue(name, out var value) ? value : throw new FormatException($"option '{name}' is required");
 
     private static int Number(Dictionary<string, string> values, string name)
     {
-        var text = Required(values, name);
+        var text = values.TryGetValue(name, out var value) ? value : throw new FormatException($"option '{name}' is required");
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             ? number
             : throw new FormatException($"{name} '{text}' is not a whole number");

@@ -16,21 +16,22 @@ namespace PortScan.Shared.Protocol;
 [JsonDerivedType(typeof(ErrorMessage), "error")]
 public abstract record WorkerMessage;
 
-/// <summary>First line: who is speaking, which protocol, which ports (<c>1-5,9</c>: see <see cref="Ports.PortSet"/>).</summary>
+/// <summary>First line: who is speaking, which protocol, which work (<c>127.0.0.1 1-5,9</c>: see <see cref="Work.WorkSet"/>).</summary>
 public sealed record HelloMessage(
     int Protocol,
     int Worker,
     int Pid,
-    string Target,
-    string Ports,
+    string Work,
     int TimeoutMs,
     int Concurrency) : WorkerMessage;
 
 /// <summary>
-/// A batch of finished ports. Ports are grouped by state because a full scan is mostly closed
-/// ports: a list of numbers is several times smaller to write and parse than an object a port.
+/// A batch of finished ports of one host (<paramref name="Target"/>, an IP literal). Ports are
+/// grouped by state because a full scan is mostly closed ports: a list of numbers is several times
+/// smaller to write and parse than an object a port.
 /// </summary>
 public sealed record PortsMessage(
+    string Target,
     IReadOnlyList<OpenPort> Open,
     IReadOnlyList<int> Closed,
     IReadOnlyList<int> Filtered) : WorkerMessage;

@@ -1,9 +1,11 @@
-using PortScan.Shared.Ports;
+using PortScan.Shared.Work;
 
 namespace PortScan.Shared.Slicing;
 
-/// <summary>The contiguous run of the requested ports that one worker process scans.</summary>
-public sealed record Slice(int Worker, PortSet Ports)
+/// <summary>The contiguous run of the scan's host-ports that one worker process scans.</summary>
+public sealed record Slice(SliceBounds Bounds, WorkSet Work)
 {
-    public override string ToString() => $"worker {Worker}: ports {Ports}";
+    public int Worker => Bounds.Worker;
+
+    public override string ToString() => $"worker {Worker}: {Work}";
 }

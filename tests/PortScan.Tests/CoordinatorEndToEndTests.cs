@@ -28,28 +28,39 @@ public class CoordinatorEndToEndTests
         report.Slices.Count.ShouldBe(4);
         report.Slices.ShouldAllBe(s => s.ExitCode == 0 && s.Pid > 0);
         report.Slices.Sum(s => s.Open + s.Closed + s.Filtered).ShouldBe(lab.Ports.Count);
-        report.Slices[0].StartPort.ShouldBe(lab.Ports.Start);
-        report.Slices[^1].EndPort.ShouldBe(lab.Ports.End);
+        report.Slices[0].Work.ShouldStartWith($"127.0.0.1 {lab.Ports.Start}-");
+        report.Slices[^1].Work.ShouldEndWith($"-{lab.Ports.End}");
     }
 
     [Test]
     public async Task Text_output_lists_open_ports_and_totals_and_show_closed_lists_every_port()
     {
         await using var lab = TestLab.Start(open: 2, closed: 5, filtered: 1);
+        string[] ports = ["--start-port", $"{lab.Ports.Start}", "--end-port", $"{lab.Ports.End}", "-w", "3", "--timeout", "200"];
 
-        var run = await Binaries.PortScanAsync("scan", "--hostname", "localhost", "--start-port", $"{lab.Ports.Start}", "--end-port", $"{lab.Ports.End}",
-            "-w", "3", "--timeout", "200", "--show-closed");
+        var run = await Binaries.PortScanAsync(["scan", "--hostname", "localhost", .. ports]);
+        var all = await Binaries.PortScanAsync(["scan", "--hostname", "localhost", .. ports, "--show-closed"]);
 
         run.ExitCode.ShouldBe(0, run.ToString());
         var lines = run.StdoutLines;
         lines[0].ShouldStartWith("Scanning localhost (127.0.0.1)");
-        var portLines = lines.Where(l => l.Contains("/tcp", StringComparison.Ordinal)).ToList();
-        portLines.Count.ShouldBe(lab.Ports.Count);
-        portLines.Count(l => l.Contains(" open", StringComparison.Ordinal)).ShouldBe(2);
-        portLines.Count(l => l.Contains(" filtered", StringComparison.Ordinal)).ShouldBe(1);
+        lines.Count(l => l.StartsWith("Discovered open port ", StringComparison.Ordinal) && l.EndsWith("/tcp on 127.0.0.1", StringComparison.Ordinal)).ShouldBe(2);
+        lines.ShouldContain("portscan scan report for localhost (127.0.0.1)");
+        lines.ShouldContain("Not shown: 5 closed ports", "the most common of closed and filtered is folded, as nmap does");
+        PortLines(lines).Count.ShouldBe(3, "the two open ports and the one filtered port are listed");
         lines.ShouldContain("2 open, 5 closed, 1 filtered");
         lines.ShouldContain(l => l.StartsWith($"Scanned {lab.Ports.Count} of {lab.Ports.Count} ports", StringComparison.Ordinal));
+
+        all.ExitCode.ShouldBe(0, all.ToString());
+        var everyPort = PortLines(all.StdoutLines);
+        everyPort.Count.ShouldBe(lab.Ports.Count);
+        everyPort.Count(l => l.Contains(" open", StringComparison.Ordinal)).ShouldBe(2);
+        everyPort.Count(l => l.Contains(" filtered", StringComparison.Ordinal)).ShouldBe(1);
+        all.StdoutLines.ShouldNotContain(l => l.StartsWith("Not shown", StringComparison.Ordinal));
     }
+
+    private static List<string> PortLines(IEnumerable<string> lines) =>
+        [.. lines.Where(l => l.Length > 0 && char.IsAsciiDigit(l[0]) && l.Contains("/tcp ", StringComparison.Ordinal))];
 
     [Test]
     public async Task Output_file_is_written_whole_and_stdout_still_shows_the_scan()

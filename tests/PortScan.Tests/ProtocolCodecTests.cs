@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Work;
 
 namespace PortScan.Tests;
 
@@ -9,8 +10,9 @@ public class ProtocolCodecTests
 {
     private static readonly WorkerMessage[] Messages =
     [
-        new HelloMessage(2, 3, 4242, "127.0.0.1", "1-8191", 1000, 512),
-        new PortsMessage([new OpenPort(22, 0.125)], [1, 2, 3], [4]),
+        new HelloMessage(3, 3, 4242, "127.0.0.1 1-8191", 1000, 512),
+        new HelloMessage(3, 1, 4243, "127.0.0.1 100-200; 127.0.0.2-127.0.0.8 1-200; ::1 1-5", 1000, 512),
+        new PortsMessage("127.0.0.1", [new OpenPort(22, 0.125)], [1, 2, 3], [4]),
         new HeartbeatMessage(12),
         new DoneMessage(1, 3, 1, 80.2),
         new ErrorMessage("out of sockets"),
@@ -29,10 +31,10 @@ public class ProtocolCodecTests
     [Test]
     public void Writes_the_documented_wire_format()
     {
-        ProtocolCodec.Serialize(new PortsMessage([new OpenPort(22, 0.5)], [23], []))
-            .ShouldBe("""{"type":"ports","open":[{"port":22,"rttMs":0.5}],"closed":[23],"filtered":[]}""");
-        ProtocolCodec.Serialize(new HelloMessage(2, 0, 7, "::1", "1-2,9", 250, 1))
-            .ShouldBe("""{"type":"hello","protocol":2,"worker":0,"pid":7,"target":"::1","ports":"1-2,9","timeoutMs":250,"concurrency":1}""");
+        ProtocolCodec.Serialize(new PortsMessage("::1", [new OpenPort(22, 0.5)], [23], []))
+            .ShouldBe("""{"type":"ports","target":"::1","open":[{"port":22,"rttMs":0.5}],"closed":[23],"filtered":[]}""");
+        ProtocolCodec.Serialize(new HelloMessage(3, 0, 7, "::1 1-2,9", 250, 1))
+            .ShouldBe("""{"type":"hello","protocol":3,"worker":0,"pid":7,"work":"::1 1-2,9","timeoutMs":250,"concurrency":1}""");
         ProtocolCodec.Serialize(new HeartbeatMessage(40)).ShouldBe("""{"type":"heartbeat","finished":40}""");
     }
 
@@ -61,9 +63,20 @@ public class ProtocolCodecTests
     public void Worker_arguments_survive_a_round_trip(bool supervised)
     {
         PortSet.TryParse("100-200,300,400-401", out var ports, out _).ShouldBeTrue();
-        var arguments = new WorkerArguments(IPAddress.IPv6Loopback, ports, 250, 64, 5, supervised);
+        var work = WorkSet.Of([
+            (IPAddress.Parse("127.0.0.1"), ports),
+            (IPAddress.Parse("127.0.0.2"), PortSet.All),
+            (IPAddress.Parse("127.0.0.3"), PortSet.All),
+            (IPAddress.IPv6Loopback, PortSet.Of(new PortRange(1, 9))),
+        ]);
+        var arguments = new WorkerArguments(work, 250, 64, 5, supervised);
 
-        WorkerArguments.Parse([.. arguments.ToArgumentList()]).ShouldBe(arguments);
+        var list = arguments.ToArgumentList().ToList();
+        list.Take(8).ShouldBe(["--target", "127.0.0.1", "--ports", "100-200,300,400-401", "--target", "127.0.0.2-127.0.0.3", "--ports", "1-65535"]);
+        var parsed = WorkerArguments.Parse(list);
+        parsed.Work.ShouldBe(work);
+        parsed.Work.Items().ShouldBe(work.Items());
+        (parsed with { Work = work }).ShouldBe(arguments);
     }
 
     [TestCase("--target", "localhost", "--ports", "1-2", "--timeout-ms", "1", "--concurrency", "1")]
@@ -73,6 +86,11 @@ public class ProtocolCodecTests
     [TestCase("--target", "127.0.0.1", "--ports", "x", "--timeout-ms", "1", "--concurrency", "1")]
     [TestCase("--target", "127.0.0.1", "--ports", "1,,2", "--timeout-ms", "1", "--concurrency", "1")]
     [TestCase("--target", "127.0.0.1", "--start-port", "1", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.5-127.0.0.1", "--ports", "1", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1-::1", "--ports", "1", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--target", "127.0.0.1", "--target", "127.0.0.2", "--ports", "1", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--ports", "1", "--target", "127.0.0.1", "--timeout-ms", "1", "--concurrency", "1")]
+    [TestCase("--timeout-ms", "1", "--concurrency", "1")]
     [TestCase("--nonsense", "1")]
     [TestCase("--target")]
     public void Worker_arguments_reject_bad_input_with_one_sentence(params string[] args)

@@ -85,7 +85,7 @@ public partial class ReliabilityTests
         attempts[0].Failure!.ShouldContain("killed by signal 9");
         attempts[1].Pid.ShouldNotBe(victim);
         attempts[1].ExitCode.ShouldBe(0);
-        attempts[1].Ports.ShouldNotBe(attempts[0].Ports, "the replacement scans only what was left");
+        attempts[1].Work.ShouldNotBe(attempts[0].Work, "the replacement scans only what was left");
         actual.Slices[0].Attempts.ShouldHaveSingleItem().ExitCode.ShouldBe(0);
     }
 
@@ -99,11 +99,11 @@ public partial class ReliabilityTests
         run.ExitCode.ShouldBe(1, run.ToString());
         run.Stderr.ShouldContain("not a protocol message");
         run.Stderr.ShouldContain("this is not JSON");
-        run.Stderr.ShouldContain("left 5 ports unscanned (21-25)");
+        run.Stderr.ShouldContain("left 5 ports unscanned (127.0.0.1 21-25)");
         var json = JsonReport.Parse(File.ReadAllText(report));
         json.Complete.ShouldBeFalse();
         json.Hosts[0].Counts.Unscanned.ShouldBe(10);
-        json.Slices.ShouldAllBe(s => s.Attempts.Count == 2 && s.UnscannedPorts != null);
+        json.Slices.ShouldAllBe(s => s.Attempts.Count == 2 && s.UnscannedWork != null);
     }
 
     [Test]
@@ -113,7 +113,7 @@ public partial class ReliabilityTests
 
         run.ExitCode.ShouldBe(1, run.ToString());
         Regex.Count(run.Stderr, "segmentation fault").ShouldBe(3, "the first worker and two replacements (--max-retries defaults to 2)");
-        run.Stderr.ShouldContain("left 4 ports unscanned (21-24): the worker exited with code 3 before reporting them");
+        run.Stderr.ShouldContain("left 4 ports unscanned (127.0.0.1 21-24): the worker exited with code 3 before reporting them");
         run.Stdout.ShouldContain("2 replacement workers were started");
     }
 
@@ -124,12 +124,12 @@ public partial class ReliabilityTests
             "--worker-path", WorkerDoubles.ClosesStdout);
 
         run.ExitCode.ShouldBe(1, run.ToString());
-        run.Stderr.ShouldContain("left 4 ports unscanned (21-24): it closed its stdout but was still running 2 s later, and was killed");
+        run.Stderr.ShouldContain("left 4 ports unscanned (127.0.0.1 21-24): it closed its stdout but was still running 2 s later, and was killed");
     }
 
     [TestCase("unknown-message", "not a protocol message")]
-    [TestCase("outside", "port 1 is not one it was given (21-30)")]
-    [TestCase("duplicate", "port 21 reported twice")]
+    [TestCase("outside", "127.0.0.1 port 1 is not one it was given (127.0.0.1 21-30)")]
+    [TestCase("duplicate", "127.0.0.1 port 21 reported twice")]
     public async Task A_worker_that_breaks_the_protocol_is_distrusted_and_nothing_is_counted_twice(string double_, string reason)
     {
         var path = double_ switch

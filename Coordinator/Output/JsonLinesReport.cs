@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PortScan.Coordinator.Scanning;
+using PortScan.Coordinator.Targets;
+using PortScan.Shared.Ports;
+
+namespace PortScan.Coordinator.Output;
+
+/// <summary>
+/// <c>--format jsonl</c>: one JSON object a line, for <c>jq</c> and other pipelines. On stdout a
+/// <c>port</c> line is written the moment a worker reports the port (open ones; every one with
+/// --show-closed), and a <c>summary</c> line ends the stream. With --show-closed, unscanned
+/// host-ports get a <c>port</c> line of their own before the summary, so every requested
+/// host-port appears exactly once. A file (<c>-o</c>) gets the same lines in host and port order.
+/// </summary>
+public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bool showClosed) : IScanObserver
+{
+    public void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs)
+    {
+        if (state == PortState.Open || showClosed)
+        {
+            WritePort(host, port, state, state == PortState.Open ? Math.Round(rttMs, 3) : null);
+        }
+    }
+
+    /// <summary>After a streamed scan: the unscanned host-ports (with --show-closed) and the summary.</summary>
+    public void Finish(ScanResult result)
+    {
+        if (showClosed)
+        {
+            foreach (var host in result.Hosts)
+            {
+                foreach (var (port, state, _) in host.Ports(includeNotOpen: true).Where(p => p.State == PortState.Unscanned))
+                {
+                    WritePort(host.Target, port, state, null);
+                }
+            }
+        }
+        WriteSummary(result);
+    }
+
+    /// <summary>The whole stream at once, for a file.</summary>
+    public static void Write(TextWriter writer, ReportContext context)
+    {
+        var report = new JsonLinesReport(writer, context.Services, context.ShowClosed);
+        foreach (var host in context.Result.Hosts)
+        {
+            foreach (var (port, state, rtt) in host.Ports(context.ShowClosed))
+            {
+                report.WritePort(host.Target, port, state, rtt);
+            }
+        }
+        report.WriteSummary(context.Result);
+    }
+
+    private void WritePort(ResolvedTarget host, int port, PortState state, double? rttMs) =>
+        writer.WriteLine(JsonSerializer.Serialize(
+            new JsonPortLine("port", host.Name, host.Address.ToString(), port, "tcp", state.ToWireName(), services[port], rttMs),
+            JsonLinesContext.Default.JsonPortLine));
+
+    private void WriteSummary(ScanResult result)
+    {
+        var s = result.Summary;
+        writer.WriteLine(JsonSerializer.Serialize(
+            new JsonSummaryLine("summary", result.Complete, Math.Round(result.Elapsed.TotalMilliseconds, 1), result.Hosts.Count,
+                result.Hosts.Count(h => h.Up), s.Open, s.Closed, s.Filtered, s.Unscanned),
+            JsonLinesContext.Default.JsonSummaryLine));
+        writer.Flush();
+    }
+}
+
+public sealed record JsonPortLine(
+    string Type,
+    string Target,
+    string Address,
+    int Port,
+    string Protocol,
+    string State,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs);
+
+public sealed record JsonSummaryLine(
+    string Type, bool Complete, double ElapsedMs, int Hosts, int HostsUp, int Open, int Closed, int Filtered, int Unscanned);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(JsonPortLine))]
+[JsonSerializable(typeof(JsonSummaryLine))]
+internal sealed partial class JsonLinesContext : JsonSerializerContext;

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Xml;
+using PortScan.Shared.Ports;
+
+namespace PortScan.Coordinator.Output;
+
+/// <summary>
+/// <c>--format xml</c>, <c>-oX</c>: nmap's XML output format (xmloutputversion 1.05), valid against
+/// nmap's own DTD, so tools that read nmap XML read portscan's. The DTD allows only
+/// <c>scanner="nmap"</c>; portscan says who it is in <c>args</c>, <c>version</c> and the opening comment.
+/// </summary>
+public static class XmlReport
+{
+    public const string XmlOutputVersion = "1.05";
+
+    private const string StylesheetPath = "/usr/share/nmap/nmap.xsl";
+
+    public static void Write(TextWriter writer, ReportContext context)
+    {
+        // Written to bytes first: over a TextWriter, XmlWriter would declare the writer's encoding
+        // (UTF-16 for a StringWriter); a report is always UTF-8.
+        using var buffer = new MemoryStream();
+        var settings = new XmlWriterSettings { Indent = false, Encoding = new UTF8Encoding(false) };
+        using (var xml = XmlWriter.Create(buffer, settings))
+        {
+            WriteDocument(xml, context);
+        }
+        writer.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    private static void WriteDocument(XmlWriter xml, ReportContext context)
+    {
+        var result = context.Result;
+        xml.WriteStartDocument();
+        xml.WriteRaw("\n");
+        xml.WriteDocType("nmaprun", null, null, null);
+        xml.WriteRaw("\n");
+        if (File.Exists(StylesheetPath))
+        {
+            // nmap links its stylesheet so a browser renders the report; only when it is installed.
+            xml.WriteProcessingInstruction("xml-stylesheet", $"href=\"file://{StylesheetPath}\" type=\"text/xsl\"");
+            xml.WriteRaw("\n");
+        }
+        // "--" may not appear in an XML comment; nmap writes "-&#45;" for it, and so do we.
+        xml.WriteComment($" portscan {ProductVersion.Current} scan initiated {NmapDates.Format(result.StartedAt)} as: {context.CommandLine.Replace("--", "-&#45;", StringComparison.Ordinal)} ");
+        xml.WriteRaw("\n");
+        xml.WriteStartElement("nmaprun");
+        xml.WriteAttributeString("scanner", "nmap");
+        xml.WriteAttributeString("args", context.CommandLine);
+        xml.WriteAttributeString("start", NmapDates.Unix(result.StartedAt));
+        xml.WriteAttributeString("startstr", NmapDates.Format(result.StartedAt));
+        xml.WriteAttributeString("version", ProductVersion.Current);
+        xml.WriteAttributeString("xmloutputversion", XmlOutputVersion);
+        xml.WriteRaw("\n");
+
+        var ports = result.Request.Ports;
+        Empty(xml, "scaninfo", ("type", "connect"), ("protocol", "tcp"), ("numservices", Number(ports.Count)), ("services", ports.ToString()));
+        Empty(xml, "verbose", ("level", "0"));
+        Empty(xml, "debugging", ("level", "0"));
+
+        foreach (var host in result.Hosts)
+        {
+            xml.WriteStartElement("host");
+            var answered = host.Summary.Open > 0 ? "syn-ack" : "conn-refused";
+            xml.WriteStartElement("status");
+            xml.WriteAttributeString("state", host.Up ? "up" : "down");
+            xml.WriteAttributeString("reason", host.Up ? answered : "no-response");
+            xml.WriteAttributeString("reason_ttl", "0");
+            xml.WriteEndElement();
+            xml.WriteRaw("\n");
+            Empty(xml, "address", ("addr", host.Target.Address.ToString()),
+                ("addrtype", host.Target.Address.AddressFamily == AddressFamily.InterNetworkV6 ? "ipv6" : "ipv4"));
+            xml.WriteStartElement("hostnames");
+            if (host.Target.Name != host.Target.Address.ToString())
+            {
+                Empty(xml, "hostname", ("name", host.Target.Name), ("type", "user"));
+            }
+            xml.WriteEndElement();
+            xml.WriteRaw("\n");
+
+            var listing = PortListing.Of(host, context.ShowClosed);
+            xml.WriteStartElement("ports");
+            foreach (var (state, count) in listing.Folded)
+            {
+                xml.WriteStartElement("extraports");
+                xml.WriteAttributeString("state", state.ToWireName());
+                xml.WriteAttributeString("count", Number(count));
+                Empty(xml, "extrareasons", ("reason", Reason(state)), ("count", Number(count)), ("proto", "tcp"));
+                xml.WriteEndElement();
+                xml.WriteRaw("\n");
+            }
+            foreach (var (port, state, _) in listing.Listed)
+            {
+                xml.WriteStartElement("port");
+                xml.WriteAttributeString("protocol", "tcp");
+                xml.WriteAttributeString("portid", Number(port));
+                xml.WriteStartElement("state");
+                xml.WriteAttributeString("state", state.ToWireName());
+                xml.WriteAttributeString("reason", Reason(state));
+                xml.WriteAttributeString("reason_ttl", "0");
+                xml.WriteEndElement();
+                if (context.Services[port] is { } service)
+                {
+                    // conf 3 and method "table": named from the services file, not probed, as nmap marks it.
+                    xml.WriteStartElement("service");
+                    xml.WriteAttributeString("name", service);
+                    xml.WriteAttributeString("method", "table");
+                    xml.WriteAttributeString("conf", "3");
+                    xml.WriteEndElement();
+                }
+                xml.WriteEndElement();
+                xml.WriteRaw("\n");
+            }
+            xml.WriteEndElement();
+            xml.WriteRaw("\n");
+            xml.WriteEndElement();
+            xml.WriteRaw("\n");
+        }
+
+        var finishedAt = result.StartedAt + result.Elapsed;
+        var up = result.Hosts.Count(h => h.Up);
+        xml.WriteStartElement("runstats");
+        Empty(xml, "finished",
+            ("time", NmapDates.Unix(finishedAt)),
+            ("timestr", NmapDates.Format(finishedAt)),
+            ("summary", $"portscan done at {NmapDates.Format(finishedAt)}; {GrepableReport.Summary(result)}"),
+            ("elapsed", result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)),
+            ("exit", result.Complete ? "success" : "error"));
+        Empty(xml, "hosts", ("up", Number(up)), ("down", Number(result.Hosts.Count - up)), ("total", Number(result.Hosts.Count)));
+        xml.WriteEndElement();
+        xml.WriteRaw("\n");
+        xml.WriteEndElement();
+        xml.WriteEndDocument();
+    }
+
+    /// <summary>nmap's reason words for a connect scan's states.</summary>
+    private static string Reason(PortState state) => state switch
+    {
+        PortState.Open => "syn-ack",
+        PortState.Closed => "conn-refused",
+        PortState.Filtered => "no-response",
+        _ => "not-scanned",
+    };
+
+    private static void Empty(XmlWriter xml, string name, params (string Name, string Value)[] attributes)
+    {
+        xml.WriteStartElement(name);
+        foreach (var (attribute, value) in attributes)
+        {
+            xml.WriteAttributeString(attribute, value);
+        }
+        xml.WriteEndElement();
+        xml.WriteRaw("\n");
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,32 @@
+using PortScan.Coordinator.Targets;
+using PortScan.Shared.Ports;
+
+namespace PortScan.Coordinator.Scanning;
+
+/// <summary>Several observers heard as one (live lines, a JSON-lines stream, the progress bar), in order.</summary>
+public sealed class ObserverGroup(IReadOnlyList<IScanObserver> observers) : IScanObserver
+{
+    public void WorkerStarted(WorkerAttempt attempt)
+    {
+        foreach (var observer in observers)
+        {
+            observer.WorkerStarted(attempt);
+        }
+    }
+
+    public void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs)
+    {
+        foreach (var observer in observers)
+        {
+            observer.PortFinished(slice, host, port, state, rttMs);
+        }
+    }
+
+    public void WorkerExited(WorkerAttempt attempt)
+    {
+        foreach (var observer in observers)
+        {
+            observer.WorkerExited(attempt);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using PortScan.Coordinator.Cli;
+using PortScan.Shared.Work;
+
+namespace PortScan.Coordinator.Targets;
+
+/// <summary>
+/// One target as nmap's users write it: a host name, an IPv4 or IPv6 literal (<c>::1</c>,
+/// <c>[::1]</c>), a CIDR block (<c>127.0.0.0/29</c>, <c>::1/128</c>, <c>localhost/30</c>), or IPv4
+/// octet ranges (<c>127.0.0.1-8</c>, <c>127.0.0-1.1,3,5</c>, <c>127.0.0.*</c>). Parsed without any
+/// lookup; a name is resolved later, once.
+/// </summary>
+public sealed record TargetSpecification(string Text, string? HostName, int? Prefix, IReadOnlyList<IPAddress> Addresses)
+{
+    /// <summary>
+    /// The most hosts one scan takes: a /16. Each worker holds one small object a host of its
+    /// slice, and the coordinator a byte a host-port (see <see cref="WorkList.MaxCount"/>).
+    /// </summary>
+    public const int MaxHosts = 65_536;
+
+    public static TargetSpecification Parse(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0)
+        {
+            throw new UsageException("a target is empty");
+        }
+        var slash = trimmed.LastIndexOf('/');
+        var baseText = slash < 0 ? trimmed : trimmed[..slash];
+        int? prefix = slash < 0 ? null : ParsePrefix(trimmed, trimmed[(slash + 1)..]);
+        var literal = baseText.StartsWith('[') && baseText.EndsWith(']') ? baseText[1..^1] : baseText;
+
+        if (literal.Contains(':', StringComparison.Ordinal))
+        {
+            if (!IPAddress.TryParse(literal, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
+            {
+                throw new UsageException($"'{text}' is not a valid IPv6 address");
+            }
+            return new TargetSpecification(trimmed, null, prefix, Block(trimmed, v6, prefix));
+        }
+        if (literal.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or ',' or '*'))
+        {
+            var addresses = OctetRanges(text, literal);
+            if (prefix is not null && addresses.Count > 1)
+            {
+                throw new UsageException($"'{text}' mixes octet ranges with a CIDR prefix");
+            }
+            return new TargetSpecification(trimmed, null, prefix, prefix is null ? addresses : Block(trimmed, addresses[0], prefix));
+        }
+        if (Uri.CheckHostName(literal) != UriHostNameType.Dns)
+        {
+            throw new UsageException($"'{text}' is not a valid host name or address");
+        }
+        return new TargetSpecification(trimmed, literal, prefix, []);
+    }
+
+    /// <summary>Every address of the block that <paramref name="address"/> with <paramref name="prefix"/> names, network and broadcast included (as nmap does).</summary>
+    public static IReadOnlyList<IPAddress> Block(string text, IPAddress address, int? prefix)
+    {
+        var bits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        var length = prefix ?? bits;
+        if (length > bits)
+        {
+            throw new UsageException($"'{text}': an {(bits == 32 ? "IPv4" : "IPv6")} prefix is at most /{bits}");
+        }
+        var hostBits = bits - length;
+        if (hostBits > 16)
+        {
+            throw new UsageException($"'{text}' is more than {MaxHosts:N0} addresses; a scan takes at most a /{bits - 16}");
+        }
+        var size = 1 << hostBits;
+        var first = AddressArithmetic.ToNumber(address) & ~(UInt128)(size - 1);
+        return [.. Enumerable.Range(0, size).Select(i => AddressArithmetic.FromNumber(first + (UInt128)i, address))];
+    }
+
+    private static int ParsePrefix(string text, string prefix) =>
+        prefix.Length is > 0 and <= 3 && int.TryParse(prefix, NumberStyles.None, CultureInfo.InvariantCulture, out var bits)
+            ? bits
+            : throw new UsageException($"'{text}' has an invalid CIDR prefix '/{prefix}'");
+
+    /// <summary>nmap's IPv4 octet ranges: each of the four octets is <c>*</c> or a comma list of <c>n</c>, <c>n-m</c>, <c>-m</c>, <c>n-</c>.</summary>
+    private static List<IPAddress> OctetRanges(string text, string literal)
+    {
+        var parts = literal.Split('.');
+        if (parts.Length != 4)
+        {
+            throw new UsageException($"'{text}' is not a valid IPv4 address or range");
+        }
+        var octets = parts.Select(part => Octet(text, part)).ToArray();
+        var count = octets.Aggregate(1L, (product, values) => product * values.Count);
+        if (count > MaxHosts)
+        {
+            throw new UsageException($"'{text}' is {count:N0} addresses; a scan takes at most {MaxHosts:N0}");
+        }
+        var addresses = new List<IPAddress>((int)count);
+        foreach (var a in octets[0])
+        {
+            foreach (var b in octets[1])
+            {
+                foreach (var c in octets[2])
+                {
+                    foreach (var d in octets[3])
+                    {
+                        addresses.Add(new IPAddress([a, b, c, d]));
+                    }
+                }
+            }
+        }
+        return addresses;
+    }
+
+    private static List<byte> Octet(string text, string part)
+    {
+        if (part == "*")
+        {
+            return [.. Enumerable.Range(0, 256).Select(i => (byte)i)];
+        }
+        var values = new List<byte>();
+        foreach (var item in part.Split(','))
+        {
+            var dash = item.IndexOf('-', StringComparison.Ordinal);
+            var low = dash < 0 ? Number(text, item) : dash == 0 ? 0 : Number(text, item[..dash]);
+            var high = dash < 0 ? low : dash == item.Length - 1 ? 255 : Number(text, item[(dash + 1)..]);
+            if (low > high)
+            {
+                throw new UsageException($"'{text}': the octet range {item} runs backwards");
+            }
+            for (var value = low; value <= high; value++)
+            {
+                if (!values.Contains((byte)value))
+                {
+                    values.Add((byte)value);
+                }
+            }
+        }
+        return values;
+    }
+
+    private static int Number(string text, string octet) =>
+        octet.Length is > 0 and <= 3 && int.TryParse(octet, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 255
+            ? value
+            : throw new UsageException($"'{text}' is not a valid IPv4 address or range ('{octet}' is not an octet, 0-255)");
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using PortScan.Shared.Ports;
+
+namespace PortScan.Shared.Work;
+
+/// <summary>
+/// What one worker is asked to scan: host-and-port segments in scan order. A first worker's slice
+/// of hosts × ports is at most three segments (the tail of one host's ports, whole hosts, the head
+/// of another's); a replacement gets whatever its slice still lacks, host by host.
+/// </summary>
+public sealed class WorkSet : IEquatable<WorkSet>
+{
+    public WorkSet(IReadOnlyList<WorkSegment> segments)
+    {
+        Segments = segments;
+        Count = segments.Sum(s => s.Count);
+    }
+
+    public IReadOnlyList<WorkSegment> Segments { get; }
+
+    public long Count { get; }
+
+    public bool IsEmpty => Count == 0;
+
+    /// <summary>Builds segments from per-host port sets, joining neighbouring hosts that have the same ports.</summary>
+    public static WorkSet Of(IEnumerable<(IPAddress Host, PortSet Ports)> hosts)
+    {
+        var segments = new List<WorkSegment>();
+        List<IPAddress>? run = null;
+        PortSet? runPorts = null;
+        foreach (var (host, ports) in hosts)
+        {
+            if (ports.IsEmpty)
+            {
+                continue;
+            }
+            if (run is null || !ports.Equals(runPorts))
+            {
+                if (run is not null)
+                {
+                    segments.Add(new WorkSegment(run, runPorts!));
+                }
+                run = [];
+                runPorts = ports;
+            }
+            run.Add(host);
+        }
+        if (run is not null)
+        {
+            segments.Add(new WorkSegment(run, runPorts!));
+        }
+        return new WorkSet(segments);
+    }
+
+    /// <summary>Every host and port, in scan order.</summary>
+    public IEnumerable<(IPAddress Host, int Port)> Items()
+    {
+        foreach (var segment in Segments)
+        {
+            foreach (var host in segment.Hosts)
+            {
+                foreach (var port in segment.Ports.Ports())
+                {
+                    yield return (host, port);
+                }
+            }
+        }
+    }
+
+    /// <summary>Segments separated by "; ", each <see cref="WorkSegment.ToString"/>.</summary>
+    public override string ToString() => string.Join("; ", Segments);
+
+    public bool Equals(WorkSet? other) => other is not null && ToString() == other.ToString();
+
+    public override bool Equals(object? obj) => Equals(obj as WorkSet);
+
+    public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
+}
