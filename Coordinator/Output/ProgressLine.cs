@@ -22,6 +22,7 @@ public sealed class ProgressLine : IScanObserver, IAsyncDisposable
     private readonly long _total;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _lock = new();
+    // Never disposed: it has no timer and no registrations, and disposing it would make a second DisposeAsync throw.
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _finished;
@@ -86,7 +87,7 @@ public sealed class ProgressLine : IScanObserver, IAsyncDisposable
         var rate = elapsed.TotalSeconds > 0 ? finished / elapsed.TotalSeconds : 0;
         var eta = rate > 0 ? TimeSpan.FromSeconds(Math.Ceiling((total - finished) / rate)) : (TimeSpan?)null;
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction,4:P0}  {finished:N0}/{total:N0} ports  {rate:N0}/s  ETA {(eta is { } t ? $"{(int)t.TotalMinutes}:{t.Seconds:00}" : "--:--")}");
+            $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:0}%  {finished:N0}/{total:N0} ports  {rate:#,0.#}/s  ETA {(eta is { } t ? $"{(int)t.TotalMinutes}:{t.Seconds:00}" : "--:--")}");
     }
 
     private void Clear()
@@ -99,14 +100,18 @@ public sealed class ProgressLine : IScanObserver, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops and clears the bar; the scan calls it before its report, and again (harmlessly) on the way out.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         lock (_lock)
         {
             Clear();
         }
-        _stop.Dispose();
     }
 }

@@ -39,13 +39,25 @@ public static class PrivateNetwork
     /// <paramref name="scan"/> (a shell command line) there and returns its outcome.
     /// </summary>
     public static Task<ProcessRun> ScanBesideListenersAsync(string scan, DirectoryInfo directory) =>
-        RunAsync($"""
-            '{Binaries.Coordinator}' lab --open 3 --closed 0 --filtered 0 --first-port {Listeners[0]} > '{directory.FullName}/lab.txt' &
-            lab=$!
-            for i in $(seq 200); do grep -q '^Try:' '{directory.FullName}/lab.txt' && break; sleep 0.05; done
+        ScanBesideLabsAsync([$"--open 3 --closed 0 --filtered 0 --first-port {Listeners[0]}"], scan, directory);
+
+    /// <summary>
+    /// Starts one <c>portscan lab</c> a set of arguments (each may name its own --address) in a
+    /// private namespace, waits until all are up, runs <paramref name="scan"/> there and returns its outcome.
+    /// </summary>
+    public static Task<ProcessRun> ScanBesideLabsAsync(IReadOnlyList<string> labs, string scan, DirectoryInfo directory)
+    {
+        var start = string.Join('\n', labs.Select((arguments, i) => $"""
+            '{Binaries.Coordinator}' lab {arguments} > '{directory.FullName}/lab{i}.txt' &
+            labs="$labs $!"
+            for i in $(seq 200); do grep -q '^Try:' '{directory.FullName}/lab{i}.txt' && break; sleep 0.05; done
+            """));
+        return RunAsync($"""
+            {start}
             {scan}
             code=$?
-            kill $lab; wait $lab
+            kill $labs; wait $labs
             exit $code
             """, TimeSpan.FromMinutes(2));
+    }
 }

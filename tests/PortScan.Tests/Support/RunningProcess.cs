@@ -41,6 +41,19 @@ public sealed partial class RunningProcess : IAsyncDisposable
         }
     }
 
+    public string Stdout
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
     public static RunningProcess Start(string fileName, params string[] arguments)
     {
         _ = InterruptDispositionReset.Value;
@@ -59,19 +72,24 @@ public sealed partial class RunningProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until stderr matches <paramref name="pattern"/> and returns the match.</summary>
-    public async Task<Match> WaitForStderrAsync(Regex pattern, TimeSpan limit)
+    public Task<Match> WaitForStderrAsync(Regex pattern, TimeSpan limit) => WaitForAsync("stderr", () => Stderr, pattern, limit);
+
+    /// <summary>Waits until stdout matches <paramref name="pattern"/> and returns the match.</summary>
+    public Task<Match> WaitForStdoutAsync(Regex pattern, TimeSpan limit) => WaitForAsync("stdout", () => Stdout, pattern, limit);
+
+    private async Task<Match> WaitForAsync(string name, Func<string> text, Regex pattern, TimeSpan limit)
     {
         var stopwatch = Stopwatch.StartNew();
         while (true)
         {
-            var match = pattern.Match(Stderr);
+            var match = pattern.Match(text());
             if (match.Success)
             {
                 return match;
             }
             if (stopwatch.Elapsed > limit || _process.HasExited && _readers.IsCompleted)
             {
-                throw new TimeoutException($"stderr never matched {pattern}; it was:\n{Stderr}");
+                throw new TimeoutException($"{name} never matched {pattern}; it was:\n{text()}");
             }
             await Task.Delay(20);
         }
