@@ -58,8 +58,6 @@ public sealed class WorkList
         return index < 0 ? -1 : (host * Ports.Count) + index;
     }
 
-    public int HostAt(int position) => position / Ports.Count;
-
     /// <summary>The work at positions <c>start .. start + count - 1</c>: at most three segments.</summary>
     public WorkSet Take(int start, int count)
     {

@@ -20,8 +20,6 @@ public sealed class WorkSet : IEquatable<WorkSet>
 
     public long Count { get; }
 
-    public bool IsEmpty => Count == 0;
-
     /// <summary>Builds segments from per-host port sets, joining neighbouring hosts that have the same ports.</summary>
     public static WorkSet Of(IEnumerable<(IPAddress Host, PortSet Ports)> hosts)
     {
