@@ -29,9 +29,9 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
     private long _lastSend = Stopwatch.GetTimestamp();
     private int _finished;
 
-    private sealed class Batch(string target)
+    private sealed class Batch(ScanTarget target)
     {
-        public string Target { get; } = target;
+        public ScanTarget Target { get; } = target;
         public List<OpenPort> Open { get; } = [];
         public List<int> Closed { get; } = [];
         public List<int> Filtered { get; } = [];
@@ -72,13 +72,13 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
     private Batch BatchOf(ScanTarget target)
     {
         // Nearly every result is for the same host as the one before: skip the lookup then.
-        if (_last is not null && ReferenceEquals(_last.Target, target.Text))
+        if (_last?.Target == target)
         {
             return _last;
         }
         if (!_batches.TryGetValue(target, out var batch))
         {
-            batch = new Batch(target.Text);
+            batch = new Batch(target);
             _batches[target] = batch;
             _pending.Add(batch);
         }
@@ -99,7 +99,7 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
         }
         foreach (var batch in _pending)
         {
-            Send(new PortsMessage(batch.Target, batch.Open, batch.Closed, batch.Filtered));
+            Send(new PortsMessage(batch.Target.Text, batch.Open, batch.Closed, batch.Filtered));
         }
         _pending.Clear();
         _batches.Clear();

@@ -14,11 +14,10 @@ public static class GrepableReport
     public static void Write(TextWriter writer, ReportContext context)
     {
         var result = context.Result;
-        writer.WriteLine($"# portscan {ProductVersion.Current} scan initiated {NmapDates.Format(result.StartedAt)} as: {context.CommandLine}");
+        writer.WriteLine($"# {context.Initiated}");
         foreach (var host in result.Hosts)
         {
-            var name = host.Target.Name == host.Target.Address.ToString() ? "" : host.Target.Name;
-            var prefix = $"Host: {host.Target.Address} ({name})";
+            var prefix = $"Host: {host.Target.Address} ({host.Target.HostName})";
             writer.WriteLine($"{prefix}\tStatus: {(host.Up ? "Up" : "Down")}");
             var listing = PortListing.Of(host, context.ShowClosed);
             var line = new StringBuilder(prefix).Append("\tPorts: ");
@@ -35,7 +34,7 @@ public static class GrepableReport
                 writer.WriteLine($"# {host.Target.Address}: {host.Summary.Unscanned} ports unscanned: {unscanned}");
             }
         }
-        writer.WriteLine($"# portscan done at {NmapDates.Format(result.StartedAt + result.Elapsed)} -- {Summary(result)}");
+        writer.WriteLine($"# portscan done at {NmapDates.Format(context.FinishedAt)} -- {Summary(result)}");
     }
 
     /// <summary>nmap's closing summary: "2 IP addresses (1 host up) scanned in 0.05 seconds".</summary>

@@ -19,7 +19,7 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bo
     {
         if (state == PortState.Open || showClosed)
         {
-            WritePort(host, port, state, state == PortState.Open ? Math.Round(rttMs, 3) : null);
+            WritePort(host, port, state, state == PortState.Open ? rttMs : null);
         }
     }
 

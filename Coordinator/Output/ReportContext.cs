@@ -4,4 +4,10 @@ namespace PortScan.Coordinator.Output;
 
 /// <summary>What every report format is written from: the result, and how the user asked for it.</summary>
 /// <param name="CommandLine">The command as typed, for nmap's "as:" comment and XML <c>args</c>.</param>
-public sealed record ReportContext(ScanResult Result, ServiceNames Services, bool ShowClosed, string CommandLine);
+public sealed record ReportContext(ScanResult Result, ServiceNames Services, bool ShowClosed, string CommandLine)
+{
+    /// <summary>nmap's opening line, without its comment marker: "portscan 0.1.0 scan initiated … as: portscan scan …".</summary>
+    public string Initiated => $"portscan {ProductVersion.Current} scan initiated {NmapDates.Format(Result.StartedAt)} as: {CommandLine}";
+
+    public DateTimeOffset FinishedAt => Result.StartedAt + Result.Elapsed;
+}

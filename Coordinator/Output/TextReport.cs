@@ -14,7 +14,7 @@ public static class TextReport
 {
     public static string Header(ScanRequest request)
     {
-        var hosts = request.Targets.Count == 1 ? Describe(request.Targets[0]) : $"{request.Targets.Count} hosts";
+        var hosts = request.Targets.Count == 1 ? request.Targets[0].ToString() : $"{request.Targets.Count} hosts";
         var ports = request.Ports.Count == 1 ? "1 port" : $"{request.Ports.Count} ports";
         return string.Create(CultureInfo.InvariantCulture,
             $"Scanning {hosts}, ports {request.Ports} ({ports}{(request.Targets.Count > 1 ? " each" : "")}), {request.Workers} workers, timeout {request.Timeout.TotalMilliseconds:0} ms");
@@ -27,7 +27,7 @@ public static class TextReport
     public static IEnumerable<string> HostBlock(HostResult host, ServiceNames services, bool showClosed)
     {
         var s = host.Summary;
-        yield return $"portscan scan report for {Describe(host.Target)}";
+        yield return $"portscan scan report for {host.Target}";
         if (host.Up)
         {
             yield return host.LatencyMs is { } latency
@@ -41,7 +41,7 @@ public static class TextReport
         var listing = PortListing.Of(host, showClosed);
         if (listing.Listed.Count == 0)
         {
-            yield return $"All {s.Total} scanned ports on {Describe(host.Target)} are in ignored states.";
+            yield return $"All {s.Total} scanned ports on {host.Target} are in ignored states.";
         }
         if (listing.Folded.Count > 0)
         {
@@ -64,7 +64,7 @@ public static class TextReport
     {
         var s = result.Summary;
         var verb = result.Complete ? "Scanned" : "Partially scanned";
-        var hosts = result.Hosts.Count == 1 ? Describe(result.Hosts[0].Target) : $"{result.Hosts.Count} hosts ({result.Hosts.Count(h => h.Up)} up)";
+        var hosts = result.Hosts.Count == 1 ? result.Hosts[0].Target.ToString() : $"{result.Hosts.Count} hosts ({result.Hosts.Count(h => h.Up)} up)";
         yield return string.Create(CultureInfo.InvariantCulture,
             $"{verb} {s.Scanned} of {s.Total} ports on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({result.PortsPerSecond:#,0} ports/s) with {result.Slices.Count} workers");
         var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered";
@@ -101,14 +101,11 @@ public static class TextReport
     /// <summary>The whole report, for a file (<c>-oN</c>) or for stdout at the end.</summary>
     public static void Write(TextWriter writer, ReportContext context)
     {
-        writer.WriteLine($"# portscan {ProductVersion.Current} scan initiated {NmapDates.Format(context.Result.StartedAt)} as: {context.CommandLine}");
+        writer.WriteLine($"# {context.Initiated}");
         writer.WriteLine(Header(context.Result.Request));
         foreach (var line in Report(context))
         {
             writer.WriteLine(line);
         }
     }
-
-    public static string Describe(ResolvedTarget target) =>
-        target.Name == target.Address.ToString() ? target.Name : $"{target.Name} ({target.Address})";
 }

@@ -44,7 +44,7 @@ public static class XmlReport
             xml.WriteRaw("\n");
         }
         // "--" may not appear in an XML comment; nmap writes "-&#45;" for it, and so do we.
-        xml.WriteComment($" portscan {ProductVersion.Current} scan initiated {NmapDates.Format(result.StartedAt)} as: {context.CommandLine.Replace("--", "-&#45;", StringComparison.Ordinal)} ");
+        xml.WriteComment($" {context.Initiated.Replace("--", "-&#45;", StringComparison.Ordinal)} ");
         xml.WriteRaw("\n");
         xml.WriteStartElement("nmaprun");
         xml.WriteAttributeString("scanner", "nmap");
@@ -73,9 +73,9 @@ public static class XmlReport
             Empty(xml, "address", ("addr", host.Target.Address.ToString()),
                 ("addrtype", host.Target.Address.AddressFamily == AddressFamily.InterNetworkV6 ? "ipv6" : "ipv4"));
             xml.WriteStartElement("hostnames");
-            if (host.Target.Name != host.Target.Address.ToString())
+            if (host.Target.HostName is { } name)
             {
-                Empty(xml, "hostname", ("name", host.Target.Name), ("type", "user"));
+                Empty(xml, "hostname", ("name", name), ("type", "user"));
             }
             xml.WriteEndElement();
             xml.WriteRaw("\n");
@@ -119,7 +119,7 @@ public static class XmlReport
             xml.WriteRaw("\n");
         }
 
-        var finishedAt = result.StartedAt + result.Elapsed;
+        var finishedAt = context.FinishedAt;
         var up = result.Hosts.Count(h => h.Up);
         xml.WriteStartElement("runstats");
         Empty(xml, "finished",
