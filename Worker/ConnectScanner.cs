@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using PortScan.Shared.Ports;
-using PortScan.Shared.Work;
 using PortScan.Worker.Native;
 using static PortScan.Worker.Native.LinuxSockets;
 
@@ -19,6 +18,12 @@ namespace PortScan.Worker;
 /// sockets are reused. On loopback the SYN and its RST are handled inside the connect() call, so
 /// asking again at once (a second connect()) usually settles the port with no epoll round trip.
 /// </para>
+/// <para>
+/// With a pacer (<c>--max-rate</c>) a connect starts only when its slot is due. With banners
+/// (<c>--banners</c>) an open port's socket stays in the epoll set, now waiting to read, until the
+/// service says something, hangs up or the banner wait ends; nothing is ever sent to it. A socket
+/// waiting for a banner holds a descriptor, so it counts against the concurrency.
+/// </para>
 /// </summary>
 internal sealed unsafe class ConnectScanner : IDisposable
 {
@@ -31,23 +36,32 @@ internal sealed unsafe class ConnectScanner : IDisposable
     private static readonly TimeSpan ResourceGiveUp = TimeSpan.FromSeconds(30);
 
     private readonly long _timeoutTicks;
+    private readonly long _bannerTicks;
+    private readonly AttemptPacer _pacer;
     private readonly int _epoll;
     private readonly byte[] _events = new byte[MaxEvents * EpollEventSize];
     // Refused sockets ready for another connect, one stack per address family (IPv4, IPv6).
     private readonly Stack<int> _reusable4 = new();
     private readonly Stack<int> _reusable6 = new();
     private readonly Dictionary<int, InFlight> _inFlight = [];
-    // Every connect has the same timeout and they start in time order, so deadlines are in FIFO order.
+    // Every connect has the same timeout and they start in time order, so deadlines are in FIFO order;
+    // the same holds for banner reads, which have a queue of their own.
     private readonly Queue<(int Fd, long Sequence)> _deadlines = new();
+    private readonly Queue<(int Fd, long Sequence)> _bannerDeadlines = new();
     private readonly Queue<(ScanTarget Target, int Port)> _retry = new();
     private long _sequence;
     private int _limit;
 
-    private readonly record struct InFlight(ScanTarget Target, int Port, long StartedAt, long Sequence);
+    /// <param name="StartedAt">When the connect (or, when <paramref name="Reading"/>, the banner wait) began.</param>
+    /// <param name="RttMs">The handshake's time, kept while the banner is awaited.</param>
+    private readonly record struct InFlight(ScanTarget Target, int Port, long StartedAt, long Sequence, bool Reading = false, double RttMs = 0);
 
-    public ConnectScanner(int timeoutMs, int concurrency)
+    /// <param name="bannerMs">How long to wait for an open port's banner; 0 for no banners.</param>
+    public ConnectScanner(int timeoutMs, int concurrency, AttemptPacer pacer, int bannerMs)
     {
         _timeoutTicks = timeoutMs * Stopwatch.Frequency / 1000;
+        _bannerTicks = bannerMs * Stopwatch.Frequency / 1000;
+        _pacer = pacer;
         _limit = concurrency;
         _epoll = EpollCreate1(EpollCloexec);
         if (_epoll < 0)
@@ -59,17 +73,23 @@ internal sealed unsafe class ConnectScanner : IDisposable
     /// <summary>How many connects may be in flight now; lowered if the process runs out of descriptors.</summary>
     public int Concurrency => _limit;
 
-    public ScanCounts Scan(WorkSet work, IPortResultSink sink, CancellationToken cancellationToken)
+    /// <summary>Connects to every (host, port) in order, adding the outcomes to <paramref name="counts"/>.</summary>
+    public void Scan(IEnumerable<(ScanTarget Target, int Port)> items, IPortResultSink sink, ScanCounts counts, CancellationToken cancellationToken)
     {
-        var counts = new ScanCounts();
-        using var next = Items(work).GetEnumerator();
+        using var next = items.GetEnumerator();
         var unstarted = next.MoveNext();
         long starvedSince = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var starved = false;
+            var paced = false;
             while (_inFlight.Count < _limit && (_retry.Count > 0 || unstarted))
             {
+                if (!_pacer.TryTake())
+                {
+                    paced = true;
+                    break;
+                }
                 (ScanTarget Target, int Port) item;
                 if (_retry.Count > 0)
                 {
@@ -116,8 +136,11 @@ internal sealed unsafe class ConnectScanner : IDisposable
             }
             starvedSince = 0;
 
-            // Block only when nothing new can be started; flush first so results are never held back by a wait.
-            var wait = _inFlight.Count >= _limit || !morePorts || starved ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs) : 0;
+            // Block only when nothing new can be started (or its slot is not due); flush first so
+            // results are never held back by a wait.
+            var wait = _inFlight.Count >= _limit || !morePorts || starved ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs)
+                : paced ? Math.Min(_pacer.MillisecondsUntilNext(), _inFlight.Count > 0 ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs) : MaxWaitMs)
+                : 0;
             if (wait > 0)
             {
                 sink.Flush();
@@ -126,23 +149,6 @@ internal sealed unsafe class ConnectScanner : IDisposable
             ExpireDeadlines(sink, counts);
         }
         sink.Flush();
-        return counts;
-    }
-
-    /// <summary>Every host-port of the work in order, with one <see cref="ScanTarget"/> a host.</summary>
-    private static IEnumerable<(ScanTarget Target, int Port)> Items(WorkSet work)
-    {
-        foreach (var segment in work.Segments)
-        {
-            foreach (var host in segment.Hosts)
-            {
-                var target = new ScanTarget(host);
-                foreach (var port in segment.Ports.Ports())
-                {
-                    yield return (target, port);
-                }
-            }
-        }
     }
 
     private Stack<int> Reusable(TargetSocketAddress address) => address.Family == AfInet ? _reusable4 : _reusable6;
@@ -206,6 +212,11 @@ internal sealed unsafe class ConnectScanner : IDisposable
     {
         if (_inFlight.Count == 0)
         {
+            // Nothing to wait for but the pacer's next slot.
+            if (waitMs > 0)
+            {
+                Thread.Sleep(waitMs);
+            }
             return;
         }
         int ready;
@@ -226,6 +237,11 @@ internal sealed unsafe class ConnectScanner : IDisposable
                 var fd = ReadEpollFd(events + (i * EpollEventSize));
                 if (!_inFlight.Remove(fd, out var entry))
                 {
+                    continue;
+                }
+                if (entry.Reading)
+                {
+                    ReadBanner(fd, entry, sink, counts);
                     continue;
                 }
                 // A second connect() reports the outcome: 0 when established, else the socket error.
@@ -260,9 +276,14 @@ internal sealed unsafe class ConnectScanner : IDisposable
                     return;
                 }
                 var rtt = Stopwatch.GetElapsedTime(entry.StartedAt).TotalMilliseconds;
+                if (_bannerTicks > 0)
+                {
+                    AwaitBanner(fd, entry with { RttMs = rtt }, registered);
+                    return;
+                }
                 Abort(fd);
                 counts.Open++;
-                sink.Report(target, port, PortState.Open, rtt);
+                sink.Report(target, Transport.Tcp, port, PortState.Open, rtt);
                 return;
             case ECONNREFUSED:
                 if (registered)
@@ -280,13 +301,13 @@ internal sealed unsafe class ConnectScanner : IDisposable
                     Close(fd);
                 }
                 counts.Closed++;
-                sink.Report(target, port, PortState.Closed, 0);
+                sink.Report(target, Transport.Tcp, port, PortState.Closed, 0);
                 return;
             case ETIMEDOUT or ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM or ECONNRESET:
                 // No answer, an ICMP unreachable, or a local firewall: nmap calls all of these filtered.
                 Close(fd);
                 counts.Filtered++;
-                sink.Report(target, port, PortState.Filtered, 0);
+                sink.Report(target, Transport.Tcp, port, PortState.Filtered, 0);
                 return;
             case EADDRNOTAVAIL or EAGAIN or ENOBUFS or ENOMEM:
                 Close(fd);
@@ -298,41 +319,91 @@ internal sealed unsafe class ConnectScanner : IDisposable
         }
     }
 
+    /// <summary>Keeps an open port's socket, now waiting to read what the service says first.</summary>
+    private void AwaitBanner(int fd, InFlight connected, bool registered)
+    {
+        var slot = stackalloc byte[EpollEventSize];
+        WriteEpollEvent(slot, EpollIn | EpollRdHup | EpollErr | EpollHup, fd);
+        if (EpollCtl(_epoll, registered ? EpollCtlMod : EpollCtlAdd, fd, slot) != 0)
+        {
+            throw new ScanFailedException($"epoll_ctl failed (errno {LastError})");
+        }
+        var sequence = ++_sequence;
+        _inFlight[fd] = connected with { StartedAt = Stopwatch.GetTimestamp(), Sequence = sequence, Reading = true };
+        _bannerDeadlines.Enqueue((fd, sequence));
+    }
+
+    /// <summary>The service spoke (or hung up): read what is there, up to <see cref="Banner.MaxBytes"/>, and settle the port.</summary>
+    private static void ReadBanner(int fd, InFlight entry, IPortResultSink sink, ScanCounts counts)
+    {
+        var buffer = stackalloc byte[Banner.MaxBytes];
+        var length = 0;
+        while (length < Banner.MaxBytes)
+        {
+            var read = (int)Recv(fd, buffer + length, Banner.MaxBytes - length, 0);
+            if (read <= 0)
+            {
+                break; // hung up, reset, or nothing more for now: a greeting is what came in one go
+            }
+            length += read;
+        }
+        Abort(fd);
+        var banner = Banner.Escape(new ReadOnlySpan<byte>(buffer, length));
+        counts.Open++;
+        sink.Report(entry.Target, Transport.Tcp, entry.Port, PortState.Open, entry.RttMs, banner.Length > 0 ? banner : null);
+    }
+
     private void ExpireDeadlines(IPortResultSink sink, ScanCounts counts)
     {
         var now = Stopwatch.GetTimestamp();
-        while (_deadlines.TryPeek(out var head))
+        while (NextLive(_deadlines) is { } connect && now - connect.Entry.StartedAt >= _timeoutTicks)
         {
-            if (!_inFlight.TryGetValue(head.Fd, out var entry) || entry.Sequence != head.Sequence)
-            {
-                _deadlines.Dequeue(); // settled already
-                continue;
-            }
-            if (now - entry.StartedAt < _timeoutTicks)
-            {
-                return;
-            }
             _deadlines.Dequeue();
-            _inFlight.Remove(head.Fd);
-            Close(head.Fd); // closing also removes it from the epoll set
+            _inFlight.Remove(connect.Fd);
+            Close(connect.Fd); // closing also removes it from the epoll set
             counts.Filtered++;
-            sink.Report(entry.Target, entry.Port, PortState.Filtered, 0);
+            sink.Report(connect.Entry.Target, Transport.Tcp, connect.Entry.Port, PortState.Filtered, 0);
         }
+        while (NextLive(_bannerDeadlines) is { } silent && now - silent.Entry.StartedAt >= _bannerTicks)
+        {
+            // Open, and said nothing within the wait: many services (HTTP) wait for the client.
+            _bannerDeadlines.Dequeue();
+            _inFlight.Remove(silent.Fd);
+            Abort(silent.Fd);
+            counts.Open++;
+            sink.Report(silent.Entry.Target, Transport.Tcp, silent.Entry.Port, PortState.Open, silent.Entry.RttMs);
+        }
+    }
+
+    /// <summary>The queue's first entry still waiting, dropping those settled already.</summary>
+    private (int Fd, InFlight Entry)? NextLive(Queue<(int Fd, long Sequence)> deadlines)
+    {
+        while (deadlines.TryPeek(out var head))
+        {
+            if (_inFlight.TryGetValue(head.Fd, out var entry) && entry.Sequence == head.Sequence)
+            {
+                return (head.Fd, entry);
+            }
+            deadlines.Dequeue();
+        }
+        return null;
     }
 
     private int MillisecondsToNextDeadline()
     {
-        while (_deadlines.TryPeek(out var head))
+        var now = Stopwatch.GetTimestamp();
+        var remaining = long.MaxValue;
+        if (NextLive(_deadlines) is { } connect)
         {
-            if (_inFlight.TryGetValue(head.Fd, out var entry) && entry.Sequence == head.Sequence)
-            {
-                var remaining = entry.StartedAt + _timeoutTicks - Stopwatch.GetTimestamp();
-                // Round up so the wait never ends just before the deadline and spins.
-                return remaining <= 0 ? 0 : (int)Math.Min(int.MaxValue, ((remaining * 1000) + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
-            }
-            _deadlines.Dequeue();
+            remaining = connect.Entry.StartedAt + _timeoutTicks - now;
         }
-        return 0;
+        if (NextLive(_bannerDeadlines) is { } reading)
+        {
+            remaining = Math.Min(remaining, reading.Entry.StartedAt + _bannerTicks - now);
+        }
+        // Round up so the wait never ends just before the deadline and spins.
+        return remaining == long.MaxValue || remaining <= 0 ? 0
+            : (int)Math.Min(int.MaxValue, ((remaining * 1000) + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
     }
 
     /// <summary>Closes with a reset (SO_LINGER 0): no TIME_WAIT left behind on either side for each open port.</summary>

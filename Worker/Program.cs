@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using PortScan.Shared.Platform;
+using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Work;
 using PortScan.Worker;
 
 // portscan-worker: scans one slice (hosts and ports) and speaks the JSON-lines protocol on stdout (docs/protocol.md).
@@ -40,7 +42,9 @@ writer.Send(new HelloMessage(
     Environment.ProcessId,
     arguments.Work.ToString(),
     arguments.TimeoutMs,
-    concurrency));
+    concurrency,
+    arguments.MaxRate,
+    arguments.BannerMs));
 
 // On SIGTERM or SIGINT, stop starting connects and report what is finished: the coordinator
 // then knows exactly which ports are left.
@@ -56,14 +60,24 @@ using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 try
 {
-    using var scanner = new ConnectScanner(arguments.TimeoutMs, concurrency);
-    var counts = scanner.Scan(arguments.Work, writer, cancellation.Token);
+    // TCP first, then UDP, as nmap lists them; one pacer for both, so --max-rate holds across them.
+    var pacer = new AttemptPacer(arguments.MaxRate);
+    var counts = new ScanCounts();
+    using (var tcp = new ConnectScanner(arguments.TimeoutMs, concurrency, pacer, arguments.BannerMs))
+    {
+        tcp.Scan(Items(arguments.Work, Transport.Tcp), writer, counts, cancellation.Token);
+    }
+    if (!cancellation.IsCancellationRequested && arguments.Work.Segments.Any(s => !s.Ports.Udp.IsEmpty))
+    {
+        using var udp = new UdpScanner(arguments.TimeoutMs, concurrency, pacer);
+        udp.Scan(Items(arguments.Work, Transport.Udp), writer, counts, cancellation.Token);
+    }
     if (cancellation.IsCancellationRequested)
     {
         writer.Send(new ErrorMessage($"stopped by signal {signal} before all its ports were scanned"));
         return 128 + signal;
     }
-    writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));
+    writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, counts.OpenFiltered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));
     return 0;
 }
 catch (ScanFailedException e)
@@ -72,4 +86,20 @@ catch (ScanFailedException e)
     writer.Send(new ErrorMessage(e.Message));
     Console.Error.WriteLine($"portscan-worker {arguments.WorkerId}: {e.Message}");
     return 1;
+}
+
+// Every host-port of one transport, in the work's order, with one ScanTarget a host.
+static IEnumerable<(ScanTarget Target, int Port)> Items(WorkSet work, Transport transport)
+{
+    foreach (var segment in work.Segments)
+    {
+        foreach (var host in segment.Hosts)
+        {
+            var target = new ScanTarget(host);
+            foreach (var port in segment.Ports[transport].Ports())
+            {
+                yield return (target, port);
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ namespace PortScan.Worker;
 /// <summary>
 /// Writes the worker's side of the protocol to stdout as JSON lines. Results are batched (a line
 /// a port would cost more than the connect on loopback), one batch a host, but never held back
-/// long: batches go out when they are full, when the engine is about to wait, or after
+/// long, one batch a host and transport: batches go out when they are full, when the engine is about to wait, or after
 /// <see cref="MaxDelay"/>. A worker with nothing to report (all its connects waiting out a long
 /// timeout) sends a heartbeat every <see cref="HeartbeatInterval"/>, so its coordinator can tell
 /// slow from hung. Heartbeats come from the engine's own loop, not a timer thread: a stuck loop
@@ -22,19 +22,21 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
     // Hosts with results waiting, in the order their first result came; the engine's timeouts
     // overlap hosts, so a few batches can be open at once.
     private readonly List<Batch> _pending = [];
-    private readonly Dictionary<ScanTarget, Batch> _batches = [];
+    private readonly Dictionary<(ScanTarget, Transport), Batch> _batches = [];
     private Batch? _last;
     private int _waiting;
     private long _lastFlush = Stopwatch.GetTimestamp();
     private long _lastSend = Stopwatch.GetTimestamp();
     private int _finished;
 
-    private sealed class Batch(ScanTarget target)
+    private sealed class Batch(ScanTarget target, Transport transport)
     {
         public ScanTarget Target { get; } = target;
+        public Transport Transport { get; } = transport;
         public List<OpenPort> Open { get; } = [];
         public List<int> Closed { get; } = [];
         public List<int> Filtered { get; } = [];
+        public List<int> OpenFiltered { get; } = [];
     }
 
     public void Send(WorkerMessage message)
@@ -44,21 +46,24 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
         _lastSend = Stopwatch.GetTimestamp();
     }
 
-    public void Report(ScanTarget target, int port, PortState state, double rttMs)
+    public void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null)
     {
         _finished++;
         _waiting++;
-        var batch = BatchOf(target);
+        var batch = BatchOf(target, transport);
         switch (state)
         {
             case PortState.Open:
-                batch.Open.Add(new OpenPort(port, Math.Round(rttMs, 3)));
+                batch.Open.Add(new OpenPort(port, Math.Round(rttMs, 3), banner));
                 break;
             case PortState.Closed:
                 batch.Closed.Add(port);
                 break;
             case PortState.Filtered:
                 batch.Filtered.Add(port);
+                break;
+            case PortState.OpenFiltered:
+                batch.OpenFiltered.Add(port);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(state), state, "a worker reports only scanned ports");
@@ -69,17 +74,17 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
         }
     }
 
-    private Batch BatchOf(ScanTarget target)
+    private Batch BatchOf(ScanTarget target, Transport transport)
     {
         // Nearly every result is for the same host as the one before: skip the lookup then.
-        if (_last?.Target == target)
+        if (_last?.Target == target && _last.Transport == transport)
         {
             return _last;
         }
-        if (!_batches.TryGetValue(target, out var batch))
+        if (!_batches.TryGetValue((target, transport), out var batch))
         {
-            batch = new Batch(target);
-            _batches[target] = batch;
+            batch = new Batch(target, transport);
+            _batches[(target, transport)] = batch;
             _pending.Add(batch);
         }
         _last = batch;
@@ -99,7 +104,7 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
         }
         foreach (var batch in _pending)
         {
-            Send(new PortsMessage(batch.Target.Text, batch.Open, batch.Closed, batch.Filtered));
+            Send(new PortsMessage(batch.Target.Text, batch.Transport.ToWireName(), batch.Open, batch.Closed, batch.Filtered, batch.OpenFiltered));
         }
         _pending.Clear();
         _batches.Clear();

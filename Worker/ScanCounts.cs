@@ -6,4 +6,5 @@ internal sealed class ScanCounts
     public int Open { get; set; }
     public int Closed { get; set; }
     public int Filtered { get; set; }
+    public int OpenFiltered { get; set; }
 }

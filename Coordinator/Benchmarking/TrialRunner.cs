@@ -12,7 +12,7 @@ public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAn
 {
     public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, TimeSpan timeout, int concurrency, int repeat, CancellationToken cancellationToken)
     {
-        var request = new ScanRequest([target], ports, Math.Min(workers, ports.Count), timeout, concurrency, ScanDefaults.MaxRetries);
+        var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), timeout, concurrency, ScanDefaults.MaxRetries);
         var coordinator = new ScanCoordinator(workerCommand, logger);
         var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers),
             observer => coordinator.RunAsync(request, observer, cancellationToken)).ConfigureAwait(false);

@@ -45,6 +45,22 @@ internal static class OptionFactory
         return 0;
     }
 
+    /// <summary>A positive decimal number up to <paramref name="max"/> (a rate), or a parse error saying so.</summary>
+    public static Option<double?> Rate(string name, double max, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= max)
+            {
+                return value;
+            }
+            result.AddError($"{name} '{text}' must be a number above 0 and at most {max.ToString(CultureInfo.InvariantCulture)}");
+            return null;
+        },
+    };
+
     public static Option<TimeSpan> Duration(string name, TimeSpan defaultValue, string description) => new(name)
     {
         Description = description,

@@ -55,7 +55,7 @@ internal sealed class DemoCommand : Command
         console.WriteLine($"One connect at a time, one worker needs about {filtered} x {timeout.TotalSeconds:0.###} s = {filtered * timeout.TotalSeconds:0.0} s.");
         console.WriteLine();
         console.WriteLine($"The range is split into one contiguous slice per worker ({workers} workers):");
-        PlanCommand.Write(parse.InvocationConfiguration.Output, PortSet.Of(lab.Ports), workers);
+        PlanCommand.Write(parse.InvocationConfiguration.Output, PortSelection.OfTcp(PortSet.Of(lab.Ports)), workers);
         console.WriteLine();
 
         var plan = new (string Label, int Workers, int Concurrency)[]

@@ -39,9 +39,15 @@ internal sealed class PlanCommand : Command
         });
     }
 
-    /// <summary>One host's ports: the table the original article draws.</summary>
-    public static void Write(TextWriter output, PortSet ports, int workers)
+    /// <summary>One host's ports: the table the original article draws (a port list with UDP is a table of positions).</summary>
+    public static void Write(TextWriter output, PortSelection selection, int workers)
     {
+        if (!selection.Udp.IsEmpty)
+        {
+            Write(output, new WorkList([System.Net.IPAddress.Loopback], selection), workers);
+            return;
+        }
+        var ports = selection.Tcp;
         var slices = SlicePlanner.Plan(ports.Count, workers);
         var total = ports.Count;
         var what = total == ports.Last - ports.First + 1 ? $"Ports {new PortRange(ports.First, ports.Last)}" : "The ports, in ascending order";

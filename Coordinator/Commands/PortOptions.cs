@@ -6,19 +6,26 @@ using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Commands;
 
-/// <summary>Which ports, and how many workers: shared by every command that plans slices.</summary>
+/// <summary>
+/// Which transports and ports, and how many workers: shared by every command that plans slices.
+/// As in nmap, TCP is scanned unless another scan type is asked for: <c>--udp</c> alone scans UDP
+/// only, <c>--tcp --udp</c> both.
+/// </summary>
 internal sealed class PortOptions
 {
     private readonly Option<string?> _ports = new("--ports", "-p")
     {
-        Description = "Ports in nmap's syntax: 22,80,443 or 1000-2000 or 1- or - (all); -p- works too",
+        Description = "Ports in nmap's syntax: 22,80,443 or 1000-2000 or 1- or - (all); -p- works too; T:22,U:53 once both --tcp and --udp are on",
     };
+
+    private readonly Option<bool> _tcp = new("--tcp", "-sT") { Description = "Scan TCP ports with connect() (the default unless --udp is given; give both for both)" };
+    private readonly Option<bool> _udp = new("--udp", "-sU") { Description = "Scan UDP ports: a reply is open, an ICMP port-unreachable closed, silence open|filtered" };
 
     private readonly Option<int> _start = OptionFactory.Port("--start-port", PortRange.MinPort, "First port of a range (the original article's spelling)");
     private readonly Option<int> _end = OptionFactory.Port("--end-port", PortRange.MaxPort, "Last port of a range");
     private readonly Option<int?> _top = new("--top-ports")
     {
-        Description = $"The N TCP ports most often open, ranked by nmap's services file when installed ({TopPorts.NmapServicesPath}), else a built-in top {TopPorts.BuiltInCount}",
+        Description = $"The N ports of each scanned transport most often open, ranked by nmap's services file when installed ({TopPorts.NmapServicesPath}), else a built-in top {TopPorts.BuiltInCount}",
         CustomParser = result => OptionFactory.ParseCount(result, "--top-ports", 1, PortRange.MaxPort),
     };
 
@@ -29,6 +36,8 @@ internal sealed class PortOptions
 
     public void AddTo(Command command)
     {
+        command.Add(_tcp);
+        command.Add(_udp);
         command.Add(_ports);
         command.Add(_start);
         command.Add(_end);
@@ -38,8 +47,10 @@ internal sealed class PortOptions
     }
 
     /// <summary>The ports asked for; contradictions and empty results are the user's mistake (exit code 2).</summary>
-    public PortSet Ports(ParseResult parse)
+    public PortSelection Ports(ParseResult parse)
     {
+        var udp = parse.GetValue(_udp);
+        var tcp = parse.GetValue(_tcp) || !udp;
         var rangeGiven = parse.GetResult(_start) is { Implicit: false } || parse.GetResult(_end) is { Implicit: false };
         var list = parse.GetValue(_ports);
         var top = parse.GetValue(_top);
@@ -48,27 +59,26 @@ internal sealed class PortOptions
             throw new UsageException("give the ports one way: -p, --start-port/--end-port, or --top-ports");
         }
 
-        PortSet ports;
+        PortSelection ports;
         if (list is not null)
         {
-            ports = NmapPortSyntax.TryParse(list, out var parsed, out var error) ? parsed : throw new UsageException($"-p: {error}");
+            ports = Read("-p", list, tcp, udp);
         }
         else if (top is { } count)
         {
-            ports = TopPorts.Take(count);
+            ports = new PortSelection(tcp ? TopPorts.Take(count, Transport.Tcp) : PortSet.Empty, udp ? TopPorts.Take(count, Transport.Udp) : PortSet.Empty);
         }
         else
         {
-            ports = PortRange.TryCreate(parse.GetValue(_start), parse.GetValue(_end), out var range, out var error)
+            var all = PortRange.TryCreate(parse.GetValue(_start), parse.GetValue(_end), out var range, out var error)
                 ? PortSet.Of(range)
                 : throw new UsageException(error);
+            ports = new PortSelection(tcp ? all : PortSet.Empty, udp ? all : PortSet.Empty);
         }
 
         if (parse.GetValue(_exclude) is { } excluded)
         {
-            ports = NmapPortSyntax.TryParse(excluded, out var cut, out var error)
-                ? ports.Except(cut)
-                : throw new UsageException($"--exclude-ports: {error}");
+            ports = ports.Except(Read("--exclude-ports", excluded, tcp, udp));
             if (ports.IsEmpty)
             {
                 throw new UsageException("--exclude-ports leaves no port to scan");
@@ -76,4 +86,9 @@ internal sealed class PortOptions
         }
         return ports;
     }
+
+    private static PortSelection Read(string option, string text, bool tcp, bool udp) =>
+        NmapPortSyntax.TryParse(text, out var list, out var error) && list.TryFor(tcp, udp, out var ports, out error)
+            ? ports
+            : throw new UsageException($"{option}: {error}");
 }

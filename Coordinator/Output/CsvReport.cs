@@ -5,28 +5,29 @@ namespace PortScan.Coordinator.Output;
 
 /// <summary>
 /// <c>--format csv</c>: a header row, then one row a port (open ones; every one with
-/// --show-closed), hosts in scan order and ports ascending. Fields are quoted as RFC 4180 says
-/// when they hold a comma, a quote or a line break.
+/// --show-closed), hosts in scan order, TCP then UDP, ports ascending. Fields are quoted as RFC
+/// 4180 says when they hold a comma, a quote or a line break. <c>banner</c> is empty without one.
 /// </summary>
 public static class CsvReport
 {
-    public const string Header = "target,address,port,protocol,state,service,rtt_ms";
+    public const string Header = "target,address,port,protocol,state,service,rtt_ms,banner";
 
     public static void Write(TextWriter writer, ReportContext context)
     {
         writer.WriteLine(Header);
         foreach (var host in context.Result.Hosts)
         {
-            foreach (var (port, state, rtt) in host.Ports(context.ShowClosed))
+            foreach (var port in host.Ports(context.ShowClosed))
             {
                 writer.WriteLine(string.Join(',',
                     Field(host.Target.Name),
                     Field(host.Target.Address.ToString()),
-                    port.ToString(CultureInfo.InvariantCulture),
-                    "tcp",
-                    state.ToWireName(),
-                    Field(context.Services[port] ?? ""),
-                    rtt?.ToString("0.###", CultureInfo.InvariantCulture) ?? ""));
+                    port.Port.ToString(CultureInfo.InvariantCulture),
+                    port.Transport.ToWireName(),
+                    Field(port.State.ToWireName()),
+                    Field(context.Services[port.Transport, port.Port] ?? ""),
+                    port.RttMs?.ToString("0.###", CultureInfo.InvariantCulture) ?? "",
+                    Field(port.Banner ?? "")));
             }
         }
     }

@@ -7,7 +7,9 @@ namespace PortScan.Coordinator.Output;
 /// <summary>
 /// <c>--format grepable</c>, <c>-oG</c>: nmap's grepable layout, one line a host and fact, fields
 /// separated by tabs: <c>Host: 127.0.0.1 (localhost)\tPorts: 22/open/tcp//ssh///\tIgnored State: closed (999)</c>.
-/// Unscanned ports, which nmap never has, go in a comment line so no result is lost.
+/// Unscanned ports, which nmap never has, go in a comment line so no result is lost. A banner goes
+/// in the version field, with the layout's separators escaped as the banner escapes any byte
+/// (<c>/</c> as <c>/</c>, <c>,</c> as <c>,</c>).
 /// </summary>
 public static class GrepableReport
 {
@@ -21,21 +23,26 @@ public static class GrepableReport
             writer.WriteLine($"{prefix}\tStatus: {(host.Up ? "Up" : "Down")}");
             var listing = PortListing.Of(host, context.ShowClosed);
             var line = new StringBuilder(prefix).Append("\tPorts: ");
-            line.AppendJoin(", ", listing.Listed.Select(p => $"{p.Port}/{p.State.ToWireName()}/tcp//{context.Services[p.Port]}///"));
+            line.AppendJoin(", ", listing.Listed.Select(p =>
+                $"{p.Port}/{p.State.ToWireName()}/{p.Transport.ToWireName()}//{context.Services[p.Transport, p.Port]}//{Field(p.Banner)}/"));
             var ignored = listing.Folded.Where(f => f.State != PortState.Unscanned).ToList();
             if (ignored.Count > 0)
             {
-                line.Append($"\tIgnored State: {ignored[0].State.ToWireName()} ({ignored[0].Count})");
+                // nmap has one such field; a scan of both transports may fold two states, both named here.
+                line.Append($"\tIgnored State: {string.Join(", ", ignored.Select(f => $"{f.State.ToWireName()} ({f.Count})"))}");
             }
             writer.WriteLine(line.ToString());
             if (host.Summary.Unscanned > 0)
             {
-                var unscanned = PortSet.Of(host.Ports(includeNotOpen: true).Where(p => p.State == PortState.Unscanned).Select(p => new PortRange(p.Port, p.Port)));
+                var unscanned = PortSelection.Of(host.Ports(includeNotOpen: true).Where(p => p.State == PortState.Unscanned).Select(p => (p.Transport, p.Port)));
                 writer.WriteLine($"# {host.Target.Address}: {host.Summary.Unscanned} ports unscanned: {unscanned}");
             }
         }
         writer.WriteLine($"# portscan done at {NmapDates.Format(context.FinishedAt)} -- {Summary(result)}");
     }
+
+    private static string Field(string? banner) =>
+        banner?.Replace("/", @"\x2f", StringComparison.Ordinal).Replace(",", @"\x2c", StringComparison.Ordinal) ?? "";
 
     /// <summary>nmap's closing summary: "2 IP addresses (1 host up) scanned in 0.05 seconds".</summary>
     public static string Summary(ScanResult result)

@@ -15,11 +15,11 @@ namespace PortScan.Coordinator.Output;
 /// </summary>
 public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bool showClosed) : IScanObserver
 {
-    public void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs)
+    public void PortFinished(SliceTracker slice, ResolvedTarget host, PortResult port)
     {
-        if (state == PortState.Open || showClosed)
+        if (port.State == PortState.Open || showClosed)
         {
-            WritePort(host, port, state, state == PortState.Open ? rttMs : null);
+            WritePort(host, port);
         }
     }
 
@@ -30,9 +30,9 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bo
         {
             foreach (var host in result.Hosts)
             {
-                foreach (var (port, state, _) in host.Ports(includeNotOpen: true).Where(p => p.State == PortState.Unscanned))
+                foreach (var port in host.Ports(includeNotOpen: true).Where(p => p.State == PortState.Unscanned))
                 {
-                    WritePort(host.Target, port, state, null);
+                    WritePort(host.Target, port);
                 }
             }
         }
@@ -45,17 +45,18 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bo
         var report = new JsonLinesReport(writer, context.Services, context.ShowClosed);
         foreach (var host in context.Result.Hosts)
         {
-            foreach (var (port, state, rtt) in host.Ports(context.ShowClosed))
+            foreach (var port in host.Ports(context.ShowClosed))
             {
-                report.WritePort(host.Target, port, state, rtt);
+                report.WritePort(host.Target, port);
             }
         }
         report.WriteSummary(context.Result);
     }
 
-    private void WritePort(ResolvedTarget host, int port, PortState state, double? rttMs) =>
+    private void WritePort(ResolvedTarget host, PortResult port) =>
         writer.WriteLine(JsonSerializer.Serialize(
-            new JsonPortLine("port", host.Name, host.Address.ToString(), port, "tcp", state.ToWireName(), services[port], rttMs),
+            new JsonPortLine("port", host.Name, host.Address.ToString(), port.Port, port.Transport.ToWireName(), port.State.ToWireName(),
+                services[port.Transport, port.Port], port.State == PortState.Open ? port.RttMs : null, port.Banner),
             JsonLinesContext.Default.JsonPortLine));
 
     private void WriteSummary(ScanResult result)
@@ -63,7 +64,7 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bo
         var s = result.Summary;
         writer.WriteLine(JsonSerializer.Serialize(
             new JsonSummaryLine("summary", result.Complete, Math.Round(result.Elapsed.TotalMilliseconds, 1), result.Hosts.Count,
-                result.Hosts.Count(h => h.Up), s.Open, s.Closed, s.Filtered, s.Unscanned),
+                result.Hosts.Count(h => h.Up), s.Open, s.Closed, s.Filtered, s.OpenFiltered, s.Unscanned),
             JsonLinesContext.Default.JsonSummaryLine));
         writer.Flush();
     }
@@ -77,10 +78,11 @@ public sealed record JsonPortLine(
     string Protocol,
     string State,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Banner);
 
 public sealed record JsonSummaryLine(
-    string Type, bool Complete, double ElapsedMs, int Hosts, int HostsUp, int Open, int Closed, int Filtered, int Unscanned);
+    string Type, bool Complete, double ElapsedMs, int Hosts, int HostsUp, int Open, int Closed, int Filtered, int OpenFiltered, int Unscanned);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(JsonPortLine))]

@@ -18,6 +18,8 @@ public sealed record JsonReport(
     int Workers,
     int TimeoutMs,
     int Concurrency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double MaxRate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int BannerMs,
     IReadOnlyList<JsonHost> Hosts,
     IReadOnlyList<JsonSlice> Slices)
 {
@@ -28,11 +30,12 @@ public sealed record JsonReport(
         var hosts = result.Hosts.Select(h => new JsonHost(
             h.Target.Name,
             h.Target.Address.ToString(),
-            new JsonCounts(h.Summary.Open, h.Summary.Closed, h.Summary.Filtered, h.Summary.Unscanned),
-            [.. h.Ports(context.ShowClosed).Select(p => new JsonPort(p.Port, "tcp", p.State.ToWireName(), services[p.Port], p.RttMs))])).ToList();
+            new JsonCounts(h.Summary.Open, h.Summary.Closed, h.Summary.Filtered, h.Summary.OpenFiltered, h.Summary.Unscanned),
+            [.. h.Ports(context.ShowClosed).Select(p => new JsonPort(
+                p.Port, p.Transport.ToWireName(), p.State.ToWireName(), services[p.Transport, p.Port], p.RttMs, p.Banner))])).ToList();
         var slices = result.Slices.Select(s => new JsonSlice(
             s.Slice.Worker, s.Slice.Work.ToString(), s.Pid, s.ExitCode,
-            Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered,
+            Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered, s.OpenFiltered,
             s.Unscanned, s.Unscanned > 0 ? s.UnscannedWork().ToString() : null, s.Failure,
             [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.Work.ToString(), a.Pid, a.ExitCode, Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure))])).ToList();
         return new JsonReport(
@@ -44,6 +47,8 @@ public sealed record JsonReport(
             result.Slices.Count,
             (int)request.Timeout.TotalMilliseconds,
             request.Concurrency,
+            request.MaxRate,
+            (int)request.BannerWait.TotalMilliseconds,
             hosts,
             slices);
     }
@@ -56,14 +61,15 @@ public sealed record JsonReport(
 
 public sealed record JsonHost(string Target, string Address, JsonCounts Counts, IReadOnlyList<JsonPort> Ports);
 
-public sealed record JsonCounts(int Open, int Closed, int Filtered, int Unscanned);
+public sealed record JsonCounts(int Open, int Closed, int Filtered, int OpenFiltered, int Unscanned);
 
 public sealed record JsonPort(
     int Port,
     string Protocol,
     string State,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Banner = null);
 
 /// <summary>
 /// A slice: its <c>work</c> (<c>127.0.0.1 1-8191</c>, see docs/protocol.md); <c>pid</c> and
@@ -78,6 +84,7 @@ public sealed record JsonSlice(
     int Open,
     int Closed,
     int Filtered,
+    int OpenFiltered,
     int Unscanned,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UnscannedWork,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Failure,

@@ -7,11 +7,11 @@ namespace PortScan.Coordinator.Output;
 /// <summary>Prints each open port the moment a worker reports it, as nmap's verbose mode does: "Discovered open port 22/tcp on 127.0.0.1".</summary>
 public sealed class LiveTextOutput(TextWriter writer, ProgressLine? progress) : IScanObserver
 {
-    public void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs)
+    public void PortFinished(SliceTracker slice, ResolvedTarget host, PortResult port)
     {
-        if (state == PortState.Open)
+        if (port.State == PortState.Open)
         {
-            var line = TextReport.Discovered(host, port, state);
+            var line = TextReport.Discovered(host, port);
             if (progress is null)
             {
                 writer.WriteLine(line);

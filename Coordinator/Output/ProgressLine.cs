@@ -42,7 +42,7 @@ public sealed class ProgressLine : IScanObserver, IAsyncDisposable
         && !Console.IsErrorRedirected
         && Environment.GetEnvironmentVariable("TERM") is not ("dumb" or "");
 
-    public void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs) =>
+    public void PortFinished(SliceTracker slice, ResolvedTarget host, PortResult port) =>
         Interlocked.Increment(ref _finished);
 
     /// <summary>Runs <paramref name="write"/> (a line on stdout) with the bar cleared; the next tick redraws it.</summary>

@@ -1,22 +1,23 @@
 using System.Globalization;
+using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Output;
 
 /// <summary>
-/// TCP service names by port: from nmap's services file when nmap is installed (the names nmap
-/// prints), else from /etc/services, as nmap itself falls back. nmap's file is 1 MB; reading it
-/// measured 40 ms, a quarter of a one-port scan, so a scan starts reading it on another core while
-/// its workers start, and the first lookup waits for it.
+/// Service names by transport and port: from nmap's services file when nmap is installed (the
+/// names nmap prints), else from /etc/services, as nmap itself falls back. nmap's file is 1 MB;
+/// reading it measured 40 ms, a quarter of a one-port scan, so a scan starts reading it on another
+/// core while its workers start, and the first lookup waits for it.
 /// </summary>
 public sealed class ServiceNames
 {
-    private readonly Task<Dictionary<int, string>> _names;
+    private readonly Task<Dictionary<(Transport, int), string>> _names;
 
-    private ServiceNames(Task<Dictionary<int, string>> names) => _names = names;
+    private ServiceNames(Task<Dictionary<(Transport, int), string>> names) => _names = names;
 
-    public static ServiceNames Empty { get; } = new(Task.FromResult(new Dictionary<int, string>()));
+    public static ServiceNames Empty { get; } = new(Task.FromResult(new Dictionary<(Transport, int), string>()));
 
-    public string? this[int port] => _names.Result.TryGetValue(port, out var name) ? name : null;
+    public string? this[Transport transport, int port] => _names.Result.TryGetValue((transport, port), out var name) ? name : null;
 
     /// <summary>Starts reading in the background and returns at once.</summary>
     public static ServiceNames Load() => new(Task.Run(() =>
@@ -41,7 +42,7 @@ public sealed class ServiceNames
     /// <summary>Lines of the form <c>name port/protocol [aliases] [# comment]</c>; the first name for a port wins.</summary>
     public static ServiceNames Parse(IEnumerable<string> lines)
     {
-        var names = new Dictionary<int, string>();
+        var names = new Dictionary<(Transport, int), string>();
         foreach (var raw in lines)
         {
             var line = raw.Split('#', 2)[0];
@@ -52,10 +53,10 @@ public sealed class ServiceNames
             }
             var portAndProtocol = fields[1].Split('/');
             if (portAndProtocol.Length == 2
-                && portAndProtocol[1] == "tcp"
+                && TransportNames.TryParse(portAndProtocol[1], out var transport)
                 && int.TryParse(portAndProtocol[0], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
             {
-                names.TryAdd(port, fields[0]);
+                names.TryAdd((transport, port), fields[0]);
             }
         }
         return new ServiceNames(Task.FromResult(names));

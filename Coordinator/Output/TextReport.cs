@@ -7,8 +7,8 @@ namespace PortScan.Coordinator.Output;
 
 /// <summary>
 /// The human-readable report, in nmap's normal-output layout: a block a host ("Not shown: N
-/// closed ports", then <c>22/tcp  open  ssh</c>), then the totals. Also written by <c>-oN</c> and
-/// <c>-oA</c> (the .nmap file).
+/// closed ports", then <c>22/tcp  open  ssh</c>, and a banner under its port as nmap's banner
+/// script shows it), then the totals. Also written by <c>-oN</c> and <c>-oA</c> (the .nmap file).
 /// </summary>
 public static class TextReport
 {
@@ -21,8 +21,8 @@ public static class TextReport
     }
 
     /// <summary>nmap's verbose-mode line for a port found while the scan runs.</summary>
-    public static string Discovered(ResolvedTarget host, int port, PortState state) =>
-        $"Discovered {state.ToWireName()} port {port}/tcp on {host.Address}";
+    public static string Discovered(ResolvedTarget host, PortResult port) =>
+        $"Discovered {port.State.ToWireName()} port {port.Name} on {host.Address}";
 
     public static IEnumerable<string> HostBlock(HostResult host, ServiceNames services, bool showClosed)
     {
@@ -34,9 +34,9 @@ public static class TextReport
                 ? string.Create(CultureInfo.InvariantCulture, $"Host is up ({latency / 1000:0.00000}s latency).")
                 : "Host is up.";
         }
-        else if (s.Filtered > 0)
+        else if (s.Filtered + s.OpenFiltered > 0)
         {
-            yield return "No port answered: every scanned port is filtered.";
+            yield return $"No port answered: every scanned port is {(s.OpenFiltered == 0 ? "filtered" : s.Filtered == 0 ? "open|filtered" : "filtered or open|filtered")}.";
         }
         var listing = PortListing.Of(host, showClosed);
         if (listing.Listed.Count == 0)
@@ -49,16 +49,21 @@ public static class TextReport
         }
         if (listing.Listed.Count > 0)
         {
-            yield return "PORT        STATE     SERVICE";
-            foreach (var (port, state, _) in listing.Listed)
+            var width = listing.Listed.Any(p => p.State == PortState.OpenFiltered) ? 13 : 9;
+            yield return $"{"PORT",-11} {"STATE".PadRight(width)} SERVICE";
+            foreach (var port in listing.Listed)
             {
-                yield return PortLine(port, state, services[port]);
+                yield return PortLine(port, services[port.Transport, port.Port], width);
+                if (port.Banner is { } banner)
+                {
+                    yield return $"|_banner: {banner}";
+                }
             }
         }
     }
 
-    public static string PortLine(int port, PortState state, string? service) =>
-        $"{port + "/tcp",-11} {state.ToWireName(),-9} {service}".TrimEnd();
+    private static string PortLine(PortResult port, string? service, int stateWidth) =>
+        $"{port.Name,-11} {port.State.ToWireName().PadRight(stateWidth)} {service}".TrimEnd();
 
     public static IEnumerable<string> Totals(ScanResult result)
     {
@@ -67,7 +72,7 @@ public static class TextReport
         var hosts = result.Hosts.Count == 1 ? result.Hosts[0].Target.ToString() : $"{result.Hosts.Count} hosts ({result.Hosts.Count(h => h.Up)} up)";
         yield return string.Create(CultureInfo.InvariantCulture,
             $"{verb} {s.Scanned} of {s.Total} ports on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({result.PortsPerSecond:#,0} ports/s) with {result.Slices.Count} workers");
-        var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered";
+        var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered{(s.OpenFiltered > 0 ? $", {s.OpenFiltered} open|filtered" : "")}";
         yield return s.Unscanned > 0 ? $"{counts}, {s.Unscanned} unscanned" : counts;
         var replacements = result.Slices.Sum(slice => slice.Attempts.Count - 1);
         if (replacements > 0)

@@ -42,7 +42,7 @@ public sealed class WorkerProgress : IScanObserver
     private static string Describe(Slice slice) =>
         slice.Work.Segments is [{ Hosts.Count: 1 } only] ? $"ports {only.Ports}" : slice.Work.ToString();
 
-    public void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs)
+    public void PortFinished(SliceTracker slice, ResolvedTarget host, PortResult port)
     {
         if (_bars.TryGetValue(slice.Slice.Worker, out var bar))
         {

@@ -10,6 +10,8 @@ namespace PortScan.Coordinator.Output;
 /// <c>--format xml</c>, <c>-oX</c>: nmap's XML output format (xmloutputversion 1.05), valid against
 /// nmap's own DTD, so tools that read nmap XML read portscan's. The DTD allows only
 /// <c>scanner="nmap"</c>; portscan says who it is in <c>args</c>, <c>version</c> and the opening comment.
+/// A banner goes where nmap puts what it learns of a service: the <c>service</c> element's
+/// <c>extrainfo</c>, and a <c>script</c> element with the id of nmap's own banner script.
 /// </summary>
 public static class XmlReport
 {
@@ -56,7 +58,12 @@ public static class XmlReport
         xml.WriteRaw("\n");
 
         var ports = result.Request.Ports;
-        Empty(xml, "scaninfo", ("type", "connect"), ("protocol", "tcp"), ("numservices", Number(ports.Count)), ("services", ports.ToString()));
+        foreach (var transport in ports.Transports)
+        {
+            // nmap's scan type names: -sT is "connect", -sU is "udp".
+            Empty(xml, "scaninfo", ("type", transport == Transport.Tcp ? "connect" : "udp"), ("protocol", transport.ToWireName()),
+                ("numservices", Number(ports[transport].Count)), ("services", ports[transport].ToString()));
+        }
         Empty(xml, "verbose", ("level", "0"));
         Empty(xml, "debugging", ("level", "0"));
 
@@ -82,33 +89,42 @@ public static class XmlReport
 
             var listing = PortListing.Of(host, context.ShowClosed);
             xml.WriteStartElement("ports");
-            foreach (var (state, count) in listing.Folded)
+            foreach (var (state, transport, count) in listing.Folded)
             {
                 xml.WriteStartElement("extraports");
                 xml.WriteAttributeString("state", state.ToWireName());
                 xml.WriteAttributeString("count", Number(count));
-                Empty(xml, "extrareasons", ("reason", Reason(state)), ("count", Number(count)), ("proto", "tcp"));
+                Empty(xml, "extrareasons", ("reason", Reason(transport, state)), ("count", Number(count)), ("proto", transport.ToWireName()));
                 xml.WriteEndElement();
                 xml.WriteRaw("\n");
             }
-            foreach (var (port, state, _) in listing.Listed)
+            foreach (var port in listing.Listed)
             {
                 xml.WriteStartElement("port");
-                xml.WriteAttributeString("protocol", "tcp");
-                xml.WriteAttributeString("portid", Number(port));
+                xml.WriteAttributeString("protocol", port.Transport.ToWireName());
+                xml.WriteAttributeString("portid", Number(port.Port));
                 xml.WriteStartElement("state");
-                xml.WriteAttributeString("state", state.ToWireName());
-                xml.WriteAttributeString("reason", Reason(state));
+                xml.WriteAttributeString("state", port.State.ToWireName());
+                xml.WriteAttributeString("reason", Reason(port.Transport, port.State));
                 xml.WriteAttributeString("reason_ttl", "0");
                 xml.WriteEndElement();
-                if (context.Services[port] is { } service)
+                var service = context.Services[port.Transport, port.Port];
+                if (service is not null || port.Banner is not null)
                 {
                     // conf 3 and method "table": named from the services file, not probed, as nmap marks it.
                     xml.WriteStartElement("service");
-                    xml.WriteAttributeString("name", service);
+                    xml.WriteAttributeString("name", service ?? "unknown");
+                    if (port.Banner is { } extrainfo)
+                    {
+                        xml.WriteAttributeString("extrainfo", extrainfo);
+                    }
                     xml.WriteAttributeString("method", "table");
                     xml.WriteAttributeString("conf", "3");
                     xml.WriteEndElement();
+                }
+                if (port.Banner is { } banner)
+                {
+                    Empty(xml, "script", ("id", "banner"), ("output", banner));
                 }
                 xml.WriteEndElement();
                 xml.WriteRaw("\n");
@@ -135,12 +151,15 @@ public static class XmlReport
         xml.WriteEndDocument();
     }
 
-    /// <summary>nmap's reason words for a connect scan's states.</summary>
-    private static string Reason(PortState state) => state switch
+    /// <summary>nmap's reason words for a connect scan's and a UDP scan's states.</summary>
+    private static string Reason(Transport transport, PortState state) => (transport, state) switch
     {
-        PortState.Open => "syn-ack",
-        PortState.Closed => "conn-refused",
-        PortState.Filtered => "no-response",
+        (Transport.Tcp, PortState.Open) => "syn-ack",
+        (Transport.Tcp, PortState.Closed) => "conn-refused",
+        (Transport.Udp, PortState.Open) => "udp-response",
+        (Transport.Udp, PortState.Closed) => "port-unreach",
+        (Transport.Udp, PortState.Filtered) => "host-unreach",
+        (_, PortState.Filtered or PortState.OpenFiltered) => "no-response",
         _ => "not-scanned",
     };
 

@@ -1,5 +1,4 @@
 using PortScan.Coordinator.Targets;
-using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Scanning;
 
@@ -10,7 +9,7 @@ public interface IScanObserver
     {
     }
 
-    void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs)
+    void PortFinished(SliceTracker slice, ResolvedTarget host, PortResult port)
     {
     }
 

@@ -1,5 +1,4 @@
 using PortScan.Coordinator.Targets;
-using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Scanning;
 
@@ -14,11 +13,11 @@ public sealed class ObserverGroup(IReadOnlyList<IScanObserver> observers) : ISca
         }
     }
 
-    public void PortFinished(SliceTracker slice, ResolvedTarget host, int port, PortState state, double rttMs)
+    public void PortFinished(SliceTracker slice, ResolvedTarget host, PortResult port)
     {
         foreach (var observer in observers)
         {
-            observer.PortFinished(slice, host, port, state, rttMs);
+            observer.PortFinished(slice, host, port);
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         var slices = SlicePlanner.Plan(request.Work, request.Workers).Select(s => new SliceTracker(s, request.Work)).ToArray();
         // The first parse sets up System.Text.Json's metadata (tens of ms): do it on another core
         // while the workers start, instead of after their first line arrives.
-        var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0)), out _, out _), CancellationToken.None);
+        var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0, 0)), out _, out _), CancellationToken.None);
 
         // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
         var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -41,7 +41,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         {
             var attempt = slice.NewAttempt();
             var arguments = new WorkerArguments(attempt.Work, (int)request.Timeout.TotalMilliseconds,
-                request.Concurrency, slice.Slice.Worker, Supervised: true);
+                request.Concurrency, slice.Slice.Worker, Supervised: true, request.WorkerRate, (int)request.BannerWait.TotalMilliseconds);
             running++;
             launches.Add(launcher.RunAsync(attempt, [.. arguments.ToArgumentList()], events.Writer));
         }
@@ -180,17 +180,28 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                     Distrust(attempt, $"it reported on '{ports.Target}', which is not a host of this scan");
                     return;
                 }
-                foreach (var (port, state, rtt) in ports.Open.Select(o => (o.Port, PortState.Open, o.RttMs))
-                    .Concat(ports.Closed.Select(p => (p, PortState.Closed, 0.0)))
-                    .Concat(ports.Filtered.Select(p => (p, PortState.Filtered, 0.0))))
+                if (!TransportNames.TryParse(ports.Transport, out var transport))
                 {
-                    if (!attempt.Slice.TryRecord(attempt, host, port, state, rtt, out var problem))
+                    Distrust(attempt, $"it reported ports of transport '{ports.Transport}', not tcp or udp");
+                    return;
+                }
+                if (ports.Open.FirstOrDefault(o => o.Banner is { } banner && (transport != Transport.Tcp || !Banner.IsWellFormed(banner))) is { } bad)
+                {
+                    Distrust(attempt, $"it sent a banner for port {bad.Port}/{ports.Transport} that is not escaped printable text of at most {Banner.MaxLength} characters");
+                    return;
+                }
+                foreach (var result in ports.Open.Select(o => new PortResult(transport, o.Port, PortState.Open, o.RttMs, o.Banner))
+                    .Concat(ports.Closed.Select(p => new PortResult(transport, p, PortState.Closed)))
+                    .Concat(ports.Filtered.Select(p => new PortResult(transport, p, PortState.Filtered)))
+                    .Concat(ports.OpenFiltered.Select(p => new PortResult(transport, p, PortState.OpenFiltered))))
+                {
+                    if (!attempt.Slice.TryRecord(attempt, host, result, out var problem))
                     {
                         // Results already recorded passed every check; this one and all that follow are refused.
                         Distrust(attempt, problem);
                         return;
                     }
-                    observer.PortFinished(attempt.Slice, request.Targets[host], port, state, rtt);
+                    observer.PortFinished(attempt.Slice, request.Targets[host], result);
                 }
                 break;
             case HeartbeatMessage heartbeat:

@@ -33,6 +33,12 @@ public static class ScanDefaults
     /// </summary>
     public const int MaxRetries = 2;
 
+    /// <summary>
+    /// How long --banners waits for a service to speak first: SSH, SMTP and FTP greet within
+    /// milliseconds; a service that waits for the client (HTTP) costs this much, once, in parallel.
+    /// </summary>
+    public static readonly TimeSpan BannerWait = TimeSpan.FromSeconds(1);
+
     /// <summary>More processes than this is a mistake, not a plan.</summary>
     public const int MaxWorkers = 1024;
 }

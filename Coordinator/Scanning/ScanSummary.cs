@@ -1,21 +1,23 @@
 namespace PortScan.Coordinator.Scanning;
 
-/// <summary>Totals over all slices. The four counts always add up to the ports requested.</summary>
-public sealed record ScanSummary(int Open, int Closed, int Filtered, int Unscanned)
+/// <summary>Totals over all slices. The five counts always add up to the ports requested.</summary>
+/// <param name="OpenFiltered">UDP ports that stayed silent through every retry (nmap's open|filtered).</param>
+public sealed record ScanSummary(int Open, int Closed, int Filtered, int OpenFiltered, int Unscanned)
 {
-    public int Total => Open + Closed + Filtered + Unscanned;
-    public int Scanned => Open + Closed + Filtered;
+    public int Total => Scanned + Unscanned;
+    public int Scanned => Open + Closed + Filtered + OpenFiltered;
 
     public static ScanSummary Of(IEnumerable<SliceTracker> slices)
     {
-        int open = 0, closed = 0, filtered = 0, unscanned = 0;
+        int open = 0, closed = 0, filtered = 0, openFiltered = 0, unscanned = 0;
         foreach (var slice in slices)
         {
             open += slice.Open;
             closed += slice.Closed;
             filtered += slice.Filtered;
+            openFiltered += slice.OpenFiltered;
             unscanned += slice.Unscanned;
         }
-        return new ScanSummary(open, closed, filtered, unscanned);
+        return new ScanSummary(open, closed, filtered, openFiltered, unscanned);
     }
 }

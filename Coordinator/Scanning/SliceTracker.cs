@@ -14,6 +14,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
 {
     private readonly PortState[] _states = new PortState[slice.Bounds.Count];
     private readonly Dictionary<int, double> _rttMs = [];
+    private readonly Dictionary<int, string> _banners = [];
     private readonly List<WorkerAttempt> _attempts = [];
 
     public Slice Slice { get; } = slice;
@@ -30,7 +31,8 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     public int Open { get; private set; }
     public int Closed { get; private set; }
     public int Filtered { get; private set; }
-    public int Finished => Open + Closed + Filtered;
+    public int OpenFiltered { get; private set; }
+    public int Finished => Open + Closed + Filtered + OpenFiltered;
     public int Unscanned => _states.Length - Finished;
 
     /// <summary>True when <paramref name="position"/> of the work list belongs to this slice.</summary>
@@ -39,6 +41,8 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     public PortState StateAt(int position) => _states[position - Slice.Bounds.Start];
 
     public double? RttAt(int position) => _rttMs.TryGetValue(position, out var rtt) ? rtt : null;
+
+    public string? BannerAt(int position) => _banners.GetValueOrDefault(position);
 
     /// <summary>Starts a new attempt on every host-port still unscanned.</summary>
     public WorkerAttempt NewAttempt()
@@ -53,30 +57,45 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         return attempt;
     }
 
-    /// <summary>Records a result; a host-port the attempt was not given, or one reported twice, is refused and never counted.</summary>
-    public bool TryRecord(WorkerAttempt attempt, int host, int port, PortState state, double rttMs, out string problem)
+    /// <summary>
+    /// Records a result; a host-port the attempt was not given, one reported twice, or a state its
+    /// transport cannot have, is refused and never counted.
+    /// </summary>
+    public bool TryRecord(WorkerAttempt attempt, int host, PortResult result, out string problem)
     {
-        var position = WorkList.PositionOf(host, port);
+        var position = WorkList.PositionOf(host, result.Transport, result.Port);
         if (position < 0 || !Holds(position) || !attempt.Covers[position - Slice.Bounds.Start])
         {
-            problem = $"{WorkList.Hosts[host]} port {port} is not one it was given ({attempt.Work})";
+            problem = $"{WorkList.Hosts[host]} port {result.Name} is not one it was given ({attempt.Work})";
             return false;
         }
         ref var current = ref _states[position - Slice.Bounds.Start];
         if (current != PortState.Unscanned)
         {
-            problem = $"{WorkList.Hosts[host]} port {port} reported twice";
+            problem = $"{WorkList.Hosts[host]} port {result.Name} reported twice";
             return false;
         }
-        current = state;
-        switch (state)
+        if (result.State == PortState.OpenFiltered && result.Transport == Transport.Tcp)
+        {
+            problem = $"{WorkList.Hosts[host]} port {result.Name} reported open|filtered, which only UDP ports can be";
+            return false;
+        }
+        current = result.State;
+        switch (result.State)
         {
             case PortState.Open:
                 Open++;
-                _rttMs[position] = rttMs;
+                _rttMs[position] = result.RttMs ?? 0;
+                if (result.Banner is { } banner)
+                {
+                    _banners[position] = banner;
+                }
                 break;
             case PortState.Closed:
                 Closed++;
+                break;
+            case PortState.OpenFiltered:
+                OpenFiltered++;
                 break;
             default:
                 Filtered++;

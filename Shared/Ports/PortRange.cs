@@ -1,6 +1,6 @@
 namespace PortScan.Shared.Ports;
 
-/// <summary>An inclusive range of TCP ports, always valid once constructed.</summary>
+/// <summary>An inclusive range of port numbers (of either transport), always valid once constructed.</summary>
 public readonly record struct PortRange
 {
     public const int MinPort = 1;

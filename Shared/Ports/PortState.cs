@@ -9,14 +9,20 @@ public enum PortState
     /// <summary>No worker reported a result (the worker failed, or the scan was interrupted).</summary>
     Unscanned = 0,
 
-    /// <summary>The TCP handshake completed with a real listener.</summary>
+    /// <summary>The TCP handshake completed with a real listener, or a UDP probe got a reply.</summary>
     Open,
 
-    /// <summary>The host answered with a reset: reachable, nothing listening.</summary>
+    /// <summary>The host answered with a TCP reset or an ICMP port-unreachable: reachable, nothing listening.</summary>
     Closed,
 
     /// <summary>No answer within the timeout, or the host or network was unreachable.</summary>
     Filtered,
+
+    /// <summary>
+    /// UDP only: no reply and no ICMP port-unreachable, even after retries. An open service that
+    /// ignores the probe and a firewall that drops it look the same; nmap's word for it.
+    /// </summary>
+    OpenFiltered,
 }
 
 public static class PortStateNames
@@ -26,6 +32,7 @@ public static class PortStateNames
         PortState.Open => "open",
         PortState.Closed => "closed",
         PortState.Filtered => "filtered",
+        PortState.OpenFiltered => "open|filtered",
         _ => "unscanned",
     };
 }

@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -43,21 +43,29 @@ public static class ProtocolCodec
                 json.WriteString("work", hello.Work);
                 json.WriteNumber("timeoutMs", hello.TimeoutMs);
                 json.WriteNumber("concurrency", hello.Concurrency);
+                json.WriteNumber("maxRate", hello.MaxRate);
+                json.WriteNumber("bannerMs", hello.BannerMs);
                 break;
             case PortsMessage ports:
                 json.WriteString("type", "ports");
                 json.WriteString("target", ports.Target);
+                json.WriteString("transport", ports.Transport);
                 json.WriteStartArray("open");
                 foreach (var open in ports.Open)
                 {
                     json.WriteStartObject();
                     json.WriteNumber("port", open.Port);
                     json.WriteNumber("rttMs", open.RttMs);
+                    if (open.Banner is { } banner)
+                    {
+                        json.WriteString("banner", banner);
+                    }
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
                 WriteNumbers(json, "closed", ports.Closed);
                 WriteNumbers(json, "filtered", ports.Filtered);
+                WriteNumbers(json, "openFiltered", ports.OpenFiltered);
                 break;
             case HeartbeatMessage heartbeat:
                 json.WriteString("type", "heartbeat");
@@ -68,6 +76,7 @@ public static class ProtocolCodec
                 json.WriteNumber("open", done.Open);
                 json.WriteNumber("closed", done.Closed);
                 json.WriteNumber("filtered", done.Filtered);
+                json.WriteNumber("openFiltered", done.OpenFiltered);
                 json.WriteNumber("elapsedMs", done.ElapsedMs);
                 break;
             case ErrorMessage error:

@@ -14,12 +14,16 @@ namespace PortScan.Shared.Protocol;
 /// scanned in order. HOSTS is a <see cref="HostList"/>: IP literals only, the coordinator resolves names.
 /// </para>
 /// <para>
+/// <c>--max-rate R</c> is this worker's share of the scan's attempts a second (a decimal, absent
+/// for no limit); <c>--banner-ms N</c> asks for banners, waiting up to N ms for each.
+/// </para>
+/// <para>
 /// <c>--supervised</c> tells a worker it runs under a coordinator (see the worker's
 /// <c>CoordinatorLifeline</c>): it exits when its stdin pipe closes, and leaves the terminal's
 /// process group. Without it a worker run by hand behaves like any command-line tool.
 /// </para>
 /// </summary>
-public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrency, int WorkerId, bool Supervised)
+public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrency, int WorkerId, bool Supervised, double MaxRate = 0, int BannerMs = 0)
 {
     private const string SupervisedFlag = "--supervised";
 
@@ -38,6 +42,16 @@ public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrenc
         yield return Concurrency.ToString(CultureInfo.InvariantCulture);
         yield return "--worker-id";
         yield return WorkerId.ToString(CultureInfo.InvariantCulture);
+        if (MaxRate > 0)
+        {
+            yield return "--max-rate";
+            yield return MaxRate.ToString("R", CultureInfo.InvariantCulture);
+        }
+        if (BannerMs > 0)
+        {
+            yield return "--banner-ms";
+            yield return BannerMs.ToString(CultureInfo.InvariantCulture);
+        }
         if (Supervised)
         {
             yield return SupervisedFlag;
@@ -60,7 +74,7 @@ public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrenc
                 i--;
                 continue;
             }
-            if (name is not ("--target" or "--ports" or "--timeout-ms" or "--concurrency" or "--worker-id"))
+            if (name is not ("--target" or "--ports" or "--timeout-ms" or "--concurrency" or "--worker-id" or "--max-rate" or "--banner-ms"))
             {
                 throw new FormatException($"unknown option '{name}'");
             }
@@ -81,7 +95,7 @@ public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrenc
                 case "--ports" when hosts is null:
                     throw new FormatException("--ports must follow the --target it belongs to");
                 case "--ports":
-                    segments.Add(PortSet.TryParse(value, out var ports, out var portError)
+                    segments.Add(PortSelection.TryParse(value, out var ports, out var portError)
                         ? new WorkSegment(hosts, ports)
                         : throw new FormatException($"--ports: {portError}"));
                     hosts = null;
@@ -103,6 +117,13 @@ public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrenc
         var timeout = Number(values, "--timeout-ms");
         var concurrency = Number(values, "--concurrency");
         var worker = values.ContainsKey("--worker-id") ? Number(values, "--worker-id") : 0;
+        var bannerMs = values.ContainsKey("--banner-ms") ? Number(values, "--banner-ms") : 0;
+        var maxRate = 0.0;
+        if (values.TryGetValue("--max-rate", out var rateText)
+            && (!double.TryParse(rateText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out maxRate) || maxRate <= 0))
+        {
+            throw new FormatException($"--max-rate '{rateText}' is not a positive number");
+        }
         if (timeout < 1)
         {
             throw new FormatException("--timeout-ms must be at least 1");
@@ -115,7 +136,7 @@ public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrenc
         {
             throw new FormatException("--worker-id must not be negative");
         }
-        return new WorkerArguments(new WorkSet(segments), timeout, concurrency, worker, supervised);
+        return new WorkerArguments(new WorkSet(segments), timeout, concurrency, worker, supervised, maxRate, bannerMs);
     }
 
     private static int Number(Dictionary<string, string> values, string name)

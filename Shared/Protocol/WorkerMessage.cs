@@ -16,34 +16,47 @@ namespace PortScan.Shared.Protocol;
 [JsonDerivedType(typeof(ErrorMessage), "error")]
 public abstract record WorkerMessage;
 
-/// <summary>First line: who is speaking, which protocol, which work (<c>127.0.0.1 1-5,9</c>: see <see cref="Work.WorkSet"/>).</summary>
+/// <summary>
+/// First line: who is speaking, which protocol, which work (<c>127.0.0.1 1-5,9</c>: see
+/// <see cref="Work.WorkSet"/>), and the settings the worker really uses: its concurrency after its
+/// open-file limit, its share of <c>--max-rate</c> (attempts a second, 0 for no limit) and how long
+/// it waits for a banner (0 for no banners).
+/// </summary>
 public sealed record HelloMessage(
     int Protocol,
     int Worker,
     int Pid,
     string Work,
     int TimeoutMs,
-    int Concurrency) : WorkerMessage;
+    int Concurrency,
+    double MaxRate,
+    int BannerMs) : WorkerMessage;
 
 /// <summary>
-/// A batch of finished ports of one host (<paramref name="Target"/>, an IP literal). Ports are
-/// grouped by state because a full scan is mostly closed ports: a list of numbers is several times
-/// smaller to write and parse than an object a port.
+/// A batch of finished ports of one host (<paramref name="Target"/>, an IP literal) and one
+/// transport (<c>tcp</c> or <c>udp</c>). Ports are grouped by state because a full scan is mostly
+/// closed ports: a list of numbers is several times smaller to write and parse than an object a port.
+/// <paramref name="OpenFiltered"/> is UDP's "no answer" and always empty for TCP.
 /// </summary>
 public sealed record PortsMessage(
     string Target,
+    string Transport,
     IReadOnlyList<OpenPort> Open,
     IReadOnlyList<int> Closed,
-    IReadOnlyList<int> Filtered) : WorkerMessage;
+    IReadOnlyList<int> Filtered,
+    IReadOnlyList<int> OpenFiltered) : WorkerMessage;
 
-/// <summary>An open port and the time its handshake took.</summary>
-public sealed record OpenPort(int Port, double RttMs);
+/// <summary>
+/// An open port, the time its handshake (TCP) or reply (UDP) took, and with <c>--banners</c> what a
+/// TCP service said first, escaped and cut by <see cref="Ports.Banner"/> (absent when it said nothing).
+/// </summary>
+public sealed record OpenPort(int Port, double RttMs, string? Banner = null);
 
 /// <summary>"Still working": sent after a second with nothing else to say; <paramref name="Finished"/> counts ports reported so far.</summary>
 public sealed record HeartbeatMessage(int Finished) : WorkerMessage;
 
 /// <summary>Last line of a worker that scanned its whole slice.</summary>
-public sealed record DoneMessage(int Open, int Closed, int Filtered, double ElapsedMs) : WorkerMessage;
+public sealed record DoneMessage(int Open, int Closed, int Filtered, int OpenFiltered, double ElapsedMs) : WorkerMessage;
 
 /// <summary>A worker that cannot go on says why before exiting non-zero.</summary>
 public sealed record ErrorMessage(string Message) : WorkerMessage;

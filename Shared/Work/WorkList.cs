@@ -5,7 +5,7 @@ namespace PortScan.Shared.Work;
 
 /// <summary>
 /// All the work of a scan, hosts × ports, laid out host-major: position <c>h × P + i</c> is the
-/// i-th port of the set on host h. The slice arithmetic runs over these positions, so a slice is a
+/// i-th port of the selection (TCP ports, then UDP ports) on host h. The slice arithmetic runs over these positions, so a slice is a
 /// contiguous run of host-ports, and one host's ports are split between workers exactly as a
 /// single-host scan splits them.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class WorkList
     private readonly Dictionary<IPAddress, int> _index = [];
 
     /// <param name="hosts">Distinct addresses, in scan order.</param>
-    public WorkList(IReadOnlyList<IPAddress> hosts, PortSet ports)
+    public WorkList(IReadOnlyList<IPAddress> hosts, PortSelection ports)
     {
         if (hosts.Count == 0 || ports.IsEmpty)
         {
@@ -44,7 +44,7 @@ public sealed class WorkList
 
     public IReadOnlyList<IPAddress> Hosts { get; }
 
-    public PortSet Ports { get; }
+    public PortSelection Ports { get; }
 
     public int Count { get; }
 
@@ -52,9 +52,9 @@ public sealed class WorkList
     public int HostIndex(IPAddress host) => _index.GetValueOrDefault(host, -1);
 
     /// <summary>The position of a host-port, or -1 when the port is not part of the scan.</summary>
-    public int PositionOf(int host, int port)
+    public int PositionOf(int host, Transport transport, int port)
     {
-        var index = Ports.IndexOf(port);
+        var index = Ports.IndexOf(transport, port);
         return index < 0 ? -1 : (host * Ports.Count) + index;
     }
 
@@ -62,7 +62,7 @@ public sealed class WorkList
     public WorkSet Take(int start, int count)
     {
         var perHost = Ports.Count;
-        var parts = new List<(IPAddress, PortSet)>();
+        var parts = new List<(IPAddress, PortSelection)>();
         var position = start;
         var end = start + count;
         while (position < end)
@@ -80,26 +80,25 @@ public sealed class WorkList
     public WorkSet Select(IEnumerable<int> positions)
     {
         var perHost = Ports.Count;
-        var parts = new List<(IPAddress, PortSet)>();
+        var parts = new List<(IPAddress, PortSelection)>();
         var host = -1;
-        var ranges = new List<PortRange>();
+        var ports = new List<(Transport, int)>();
         foreach (var position in positions)
         {
             if (position / perHost != host)
             {
                 if (host >= 0)
                 {
-                    parts.Add((Hosts[host], PortSet.Of(ranges)));
+                    parts.Add((Hosts[host], PortSelection.Of(ports)));
                 }
                 host = position / perHost;
-                ranges = [];
+                ports = [];
             }
-            var port = Ports.At(position % perHost);
-            ranges.Add(new PortRange(port, port)); // PortSet.Of merges neighbours back into ranges
+            ports.Add(Ports.At(position % perHost)); // PortSelection.Of merges neighbours back into ranges
         }
         if (host >= 0)
         {
-            parts.Add((Hosts[host], PortSet.Of(ranges)));
+            parts.Add((Hosts[host], PortSelection.Of(ports)));
         }
         return WorkSet.Of(parts);
     }

@@ -21,11 +21,11 @@ public sealed class WorkSet : IEquatable<WorkSet>
     public long Count { get; }
 
     /// <summary>Builds segments from per-host port sets, joining neighbouring hosts that have the same ports.</summary>
-    public static WorkSet Of(IEnumerable<(IPAddress Host, PortSet Ports)> hosts)
+    public static WorkSet Of(IEnumerable<(IPAddress Host, PortSelection Ports)> hosts)
     {
         var segments = new List<WorkSegment>();
         List<IPAddress>? run = null;
-        PortSet? runPorts = null;
+        PortSelection? runPorts = null;
         foreach (var (host, ports) in hosts)
         {
             if (ports.IsEmpty)
@@ -51,15 +51,15 @@ public sealed class WorkSet : IEquatable<WorkSet>
     }
 
     /// <summary>Every host and port, in scan order.</summary>
-    public IEnumerable<(IPAddress Host, int Port)> Items()
+    public IEnumerable<(IPAddress Host, Transport Transport, int Port)> Items()
     {
         foreach (var segment in Segments)
         {
             foreach (var host in segment.Hosts)
             {
-                foreach (var port in segment.Ports.Ports())
+                foreach (var (transport, port) in segment.Ports.Ports())
                 {
-                    yield return (host, port);
+                    yield return (host, transport, port);
                 }
             }
         }

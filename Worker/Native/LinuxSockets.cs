@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace PortScan.Worker.Native;
 
 /// <summary>
-/// The few libc calls the connect engine needs. System.Net.Sockets cannot be used for the hot
+/// The few libc calls the scan engines need. System.Net.Sockets cannot be used for the hot
 /// path: on Linux a .NET Socket is unusable after a failed connect, so every refused port would
 /// cost a new socket (socket() plus close() measured 5 µs a port here, as much as the connect).
 /// </summary>
@@ -12,6 +12,7 @@ internal static unsafe partial class LinuxSockets
     public const int AfInet = 2;
     public const int AfInet6 = 10;
     public const int SockStream = 1;
+    public const int SockDgram = 2;
     public const int SockNonBlock = 0x800;
     public const int SockCloexec = 0x80000;
     public const int SolSocket = 1;
@@ -19,9 +20,12 @@ internal static unsafe partial class LinuxSockets
 
     public const int EpollCtlAdd = 1;
     public const int EpollCtlDel = 2;
+    public const int EpollCtlMod = 3;
+    public const uint EpollIn = 0x001;
     public const uint EpollOut = 0x004;
     public const uint EpollErr = 0x008;
     public const uint EpollHup = 0x010;
+    public const uint EpollRdHup = 0x2000;
     public const int EpollCloexec = 0x80000;
 
     // Linux errno values (asm-generic/errno.h).
@@ -57,6 +61,12 @@ internal static unsafe partial class LinuxSockets
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, byte* address, int length);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, byte* buffer, nint length, int flags);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

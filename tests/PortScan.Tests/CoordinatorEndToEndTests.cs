@@ -24,7 +24,7 @@ public class CoordinatorEndToEndTests
         host.Address.ShouldBe("127.0.0.1");
         host.Ports.Select(p => p.Port).ShouldBe(Enumerable.Range(lab.Open!.Value.Start, 4));
         host.Ports.ShouldAllBe(p => p.State == "open" && p.Protocol == "tcp" && p.RttMs >= 0);
-        host.Counts.ShouldBe(new JsonCounts(4, 40, 3, 0));
+        host.Counts.ShouldBe(new JsonCounts(4, 40, 3, 0, 0));
         report.Slices.Count.ShouldBe(4);
         report.Slices.ShouldAllBe(s => s.ExitCode == 0 && s.Pid > 0);
         report.Slices.Sum(s => s.Open + s.Closed + s.Filtered).ShouldBe(lab.Ports.Count);
@@ -73,7 +73,7 @@ public class CoordinatorEndToEndTests
             "--format", "json", "-o", path);
 
         run.ExitCode.ShouldBe(0, run.ToString());
-        JsonReport.Parse(File.ReadAllText(path)).Hosts[0].Counts.ShouldBe(new JsonCounts(1, 3, 0, 0));
+        JsonReport.Parse(File.ReadAllText(path)).Hosts[0].Counts.ShouldBe(new JsonCounts(1, 3, 0, 0, 0));
         directory.GetFiles().Select(f => f.Name).ShouldBe(["report.json"], "no temporary file left behind");
         run.Stdout.ShouldContain($"{lab.Open!.Value.Start}/tcp");
         directory.Delete(recursive: true);

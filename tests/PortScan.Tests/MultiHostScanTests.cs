@@ -36,8 +36,8 @@ public class MultiHostScanTests
         json.Hosts.Sum(h => h.Counts.Open + h.Counts.Closed + h.Counts.Filtered).ShouldBe(90, "9 hosts × 10 ports, each once");
         var open = json.Hosts.SelectMany(h => h.Ports.Select(p => $"{h.Address} {p.Port}")).ToList();
         open.ShouldBe(["127.0.0.2 40000", "127.0.0.2 40001", "127.0.0.5 40005", "::1 40009"]);
-        json.Hosts.Single(h => h.Address == "127.0.0.2").Counts.ShouldBe(new JsonCounts(2, 7, 1, 0));
-        json.Hosts.Single(h => h.Address == "127.0.0.0").Counts.ShouldBe(new JsonCounts(0, 10, 0, 0));
+        json.Hosts.Single(h => h.Address == "127.0.0.2").Counts.ShouldBe(new JsonCounts(2, 7, 1, 0, 0));
+        json.Hosts.Single(h => h.Address == "127.0.0.0").Counts.ShouldBe(new JsonCounts(0, 10, 0, 0, 0));
 
         // 90 host-ports over 3 workers: 30 each, so worker 1 starts in the middle of 127.0.0.3's ports.
         json.Slices.Select(s => s.Work).ShouldBe([

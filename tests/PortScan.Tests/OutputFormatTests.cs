@@ -88,7 +88,7 @@ public partial class OutputFormatTests
 
         open.ExitCode.ShouldBe(0, open.ToString());
         open.StdoutLines[0].ShouldBe(CsvReport.Header);
-        open.StdoutLines.Skip(1).Select(l => l.Split(',')).ShouldAllBe(f => f.Length == 7 && f[0] == "localhost" && f[1] == "127.0.0.1" && f[3] == "tcp" && f[4] == "open");
+        open.StdoutLines.Skip(1).Select(l => l.Split(',')).ShouldAllBe(f => f.Length == 8 && f[0] == "localhost" && f[1] == "127.0.0.1" && f[3] == "tcp" && f[4] == "open");
         open.StdoutLines.Length.ShouldBe(3);
         all.StdoutLines.Length.ShouldBe(1 + lab.Ports.Count);
         all.StdoutLines.Skip(1).Select(l => int.Parse(l.Split(',')[2])).ShouldBe(Enumerable.Range(lab.Ports.Start, lab.Ports.Count));
@@ -127,7 +127,7 @@ public partial class OutputFormatTests
         run.ExitCode.ShouldBe(0, run.ToString());
         var host = JsonReport.Parse(run.Stdout).Hosts.ShouldHaveSingleItem();
         host.Address.ShouldBe("::1");
-        host.Counts.ShouldBe(new JsonCounts(2, 4, 0, 0));
+        host.Counts.ShouldBe(new JsonCounts(2, 4, 0, 0, 0));
         host.Ports.Select(p => p.Port).ShouldBe([lab.Ports.Start, lab.Ports.Start + 1]);
     }
 
@@ -175,7 +175,7 @@ public partial class OutputFormatTests
         diff.ExitCode.ShouldBe(0, $"ndiff read the report and found no differences: {diff}");
     }
 
-    private static string? ServiceName(int port) => Services.Value[port];
+    private static string? ServiceName(int port) => Services.Value[Transport.Tcp, port];
 
     private static readonly Lazy<ServiceNames> Services = new(ServiceNames.Load);
 

@@ -20,7 +20,33 @@ public class PortSelectionTests
     {
         NmapPortSyntax.TryParse(text, out var ports, out var error).ShouldBeTrue(error);
 
+        ports.Any.ToString().ShouldBe(expected);
+        ports.Tcp.IsEmpty.ShouldBeTrue();
+        ports.Udp.IsEmpty.ShouldBeTrue();
+    }
+
+    [TestCase("U:53,111,T:21-25,80", true, true, "T:21-25,80,U:53,111")]
+    [TestCase("22,U:53", true, true, "T:22,U:22,53")]
+    [TestCase("22,U:53", false, true, "U:22,53")]
+    [TestCase("u:53, t:22", true, true, "T:22,U:53")]
+    [TestCase("T:22,80", true, false, "22,80")]
+    [TestCase("1-3", false, true, "U:1-3")]
+    public void Prefixes_pick_the_transport_and_plain_ports_go_to_every_scanned_one(string text, bool tcp, bool udp, string expected)
+    {
+        NmapPortSyntax.TryParse(text, out var list, out var error).ShouldBeTrue(error);
+
+        list.TryFor(tcp, udp, out var ports, out error).ShouldBeTrue(error);
         ports.ToString().ShouldBe(expected);
+    }
+
+    [TestCase("U:53", true, false, "add --udp")]
+    [TestCase("T:22,U:53", false, true, "add --tcp")]
+    public void A_prefix_for_a_transport_not_scanned_is_refused(string text, bool tcp, bool udp, string reason)
+    {
+        NmapPortSyntax.TryParse(text, out var list, out _).ShouldBeTrue();
+
+        list.TryFor(tcp, udp, out _, out var error).ShouldBeFalse();
+        error.ShouldContain(reason);
     }
 
     [TestCase("", "empty entry")]
@@ -29,8 +55,9 @@ public class PortSelectionTests
     [TestCase("65536", "outside 1-65535")]
     [TestCase("100-10", "greater than")]
     [TestCase("http", "service names are not supported")]
-    [TestCase("U:53", "protocol prefixes")]
-    [TestCase("T:22", "protocol prefixes")]
+    [TestCase("S:80", "only the T: (TCP) and U: (UDP) prefixes")]
+    [TestCase("U:", "empty entry")]
+    [TestCase("22:23", "not a port, a range or a T:/U: prefix")]
     [TestCase("1-2-3", "not a port or a range")]
     public void Rejects_what_it_cannot_read_with_a_reason(string text, string reason)
     {
@@ -53,13 +80,13 @@ public class PortSelectionTests
             "bad\tx/tcp\t0.5",
         ];
 
-        TopPorts.RankNmapServices(lines).ShouldBe([80, 23, 7, 9]);
+        TopPorts.RankNmapServices(lines, Transport.Tcp).ShouldBe([80, 23, 7, 9]);
     }
 
     [Test]
     public void The_built_in_list_is_the_top_1000_and_starts_like_nmaps()
     {
-        var ports = TopPorts.BuiltIn().ToList();
+        var ports = TopPorts.BuiltIn(Transport.Tcp).ToList();
 
         ports.Count.ShouldBe(TopPorts.BuiltInCount);
         ports.Distinct().Count().ShouldBe(TopPorts.BuiltInCount);
@@ -74,8 +101,9 @@ public class PortSelectionTests
             Assert.Ignore($"{TopPorts.NmapServicesPath} is not installed (apt-get install nmap)");
         }
 
-        TopPorts.Take(1000).ShouldBe(TopPorts.Take(1000, "/nonexistent/nmap-services"));
-        TopPorts.Take(100).Count.ShouldBe(100);
+        TopPorts.Take(1000, Transport.Tcp).ShouldBe(TopPorts.Take(1000, Transport.Tcp, "/nonexistent/nmap-services"));
+        TopPorts.Take(1000, Transport.Udp).ShouldBe(TopPorts.Take(1000, Transport.Udp, "/nonexistent/nmap-services"));
+        TopPorts.Take(100, Transport.Tcp).Count.ShouldBe(100);
     }
 
     [TestCase("-p", "22,80", "--start-port", "1")]

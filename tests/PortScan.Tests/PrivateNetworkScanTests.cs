@@ -18,7 +18,7 @@ public class PrivateNetworkScanTests
         run.ExitCode.ShouldBe(0, run.ToString());
         var host = JsonReport.Parse(File.ReadAllText(report)).Hosts.ShouldHaveSingleItem();
         host.Ports.Select(p => p.Port).ShouldBe(PrivateNetwork.Listeners);
-        host.Counts.ShouldBe(new JsonCounts(3, 65532, 0, 0));
+        host.Counts.ShouldBe(new JsonCounts(3, 65532, 0, 0, 0));
         directory.Delete(recursive: true);
     }
 

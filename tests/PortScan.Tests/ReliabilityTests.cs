@@ -128,8 +128,8 @@ public partial class ReliabilityTests
     }
 
     [TestCase("unknown-message", "not a protocol message")]
-    [TestCase("outside", "127.0.0.1 port 1 is not one it was given (127.0.0.1 21-30)")]
-    [TestCase("duplicate", "127.0.0.1 port 21 reported twice")]
+    [TestCase("outside", "127.0.0.1 port 1/tcp is not one it was given (127.0.0.1 21-30)")]
+    [TestCase("duplicate", "127.0.0.1 port 21/tcp reported twice")]
     public async Task A_worker_that_breaks_the_protocol_is_distrusted_and_nothing_is_counted_twice(string double_, string reason)
     {
         var path = double_ switch
@@ -161,7 +161,7 @@ public partial class ReliabilityTests
         run.ExitCode.ShouldBe(0, run.ToString());
         var json = JsonReport.Parse(File.ReadAllText(report));
         json.Complete.ShouldBeTrue();
-        json.Hosts[0].Counts.ShouldBe(new JsonCounts(2, 4, 0, 0));
+        json.Hosts[0].Counts.ShouldBe(new JsonCounts(2, 4, 0, 0, 0));
         json.Slices[0].Attempts.Count.ShouldBe(2);
     }
 
@@ -267,7 +267,7 @@ public partial class ReliabilityTests
         json.Concurrency.ShouldBe(256 - 64, "the coordinator sizes concurrency to the limit it was given");
         var host = json.Hosts.ShouldHaveSingleItem();
         host.Ports.Select(p => p.Port).ShouldBe(PrivateNetwork.Listeners);
-        host.Counts.ShouldBe(new JsonCounts(3, 65532, 0, 0));
+        host.Counts.ShouldBe(new JsonCounts(3, 65532, 0, 0, 0));
         directory.Delete(recursive: true);
     }
 }

@@ -17,9 +17,10 @@ public class ServiceNamesTests
             "broken line",
         ]);
 
-        names[22].ShouldBe("ssh");
-        names[80].ShouldBe("http");
-        names[53].ShouldBeNull("udp entries are not TCP services");
-        names[9999].ShouldBeNull();
+        names[Transport.Tcp, 22].ShouldBe("ssh");
+        names[Transport.Tcp, 80].ShouldBe("http");
+        names[Transport.Udp, 53].ShouldBe("domain");
+        names[Transport.Tcp, 53].ShouldBeNull("53/udp is not a TCP service");
+        names[Transport.Tcp, 9999].ShouldBeNull();
     }
 }

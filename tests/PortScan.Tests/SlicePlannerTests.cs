@@ -11,11 +11,12 @@ public class SlicePlannerTests
 
     /// <summary>One host's slices, as the port sets each worker gets.</summary>
     private static List<(int Worker, PortSet Ports)> Plan(PortSet ports, int workers) =>
-        [.. SlicePlanner.Plan(new WorkList([Host], ports), workers).Select(s =>
+        [.. SlicePlanner.Plan(new WorkList([Host], PortSelection.OfTcp(ports)), workers).Select(s =>
         {
             var segment = s.Work.Segments.ShouldHaveSingleItem();
             segment.Hosts.ShouldBe([Host]);
-            return (s.Worker, segment.Ports);
+            segment.Ports.Udp.IsEmpty.ShouldBeTrue();
+            return (s.Worker, segment.Ports.Tcp);
         })];
 
     [Test]
@@ -120,7 +121,7 @@ public class SlicePlannerTests
         // 3 hosts × 10 ports = 30 positions over 4 workers: 7, 7, 7 and 9; slices cross host boundaries.
         IPAddress[] hosts = [IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2"), IPAddress.Parse("127.0.0.3")];
 
-        var slices = SlicePlanner.Plan(new WorkList(hosts, PortSet.Of(new PortRange(1, 10))), 4);
+        var slices = SlicePlanner.Plan(new WorkList(hosts, PortSelection.OfTcp(PortSet.Of(new PortRange(1, 10)))), 4);
 
         slices.Select(s => s.Work.ToString()).ShouldBe([
             "127.0.0.1 1-7",
@@ -136,7 +137,7 @@ public class SlicePlannerTests
     {
         var hosts = Enumerable.Range(1, 8).Select(i => IPAddress.Parse($"127.0.0.{i}")).ToArray();
 
-        var slices = SlicePlanner.Plan(new WorkList(hosts, PortSet.Of(new PortRange(1, 100))), 3);
+        var slices = SlicePlanner.Plan(new WorkList(hosts, PortSelection.OfTcp(PortSet.Of(new PortRange(1, 100)))), 3);
 
         slices.Select(s => s.Work.ToString()).ShouldBe([
             "127.0.0.1-127.0.0.2 1-100; 127.0.0.3 1-66",
@@ -154,17 +155,18 @@ public class SlicePlannerTests
             var hosts = Enumerable.Range(0, random.Next(1, 12))
                 .Select(i => random.Next(2) == 0 ? IPAddress.Parse($"127.0.{i}.{random.Next(256)}") : IPAddress.Parse($"::{i + 1:x}"))
                 .ToArray();
-            var ports = PortSet.Of(Enumerable.Range(0, random.Next(1, 6)).Select(_ =>
+            PortSet RandomPorts(int minRanges) => PortSet.Of(Enumerable.Range(0, random.Next(minRanges, 6)).Select(_ =>
             {
                 var start = random.Next(1, 65000);
                 return new PortRange(start, start + random.Next(0, 40));
             }));
+            var ports = new PortSelection(RandomPorts(1), RandomPorts(0)); // UDP ports in about five trials of six
             var work = new WorkList(hosts, ports);
             var workers = random.Next(1, 40);
 
             var slices = SlicePlanner.Plan(work, workers);
 
-            var expected = hosts.SelectMany(h => ports.Ports().Select(p => (h, p)));
+            var expected = hosts.SelectMany(h => ports.Ports().Select(p => (h, p.Transport, p.Port)));
             slices.SelectMany(s => s.Work.Items()).ShouldBe(expected, $"{hosts.Length} hosts, {ports}, {workers} workers");
             slices.Take(slices.Count - 1).ShouldAllBe(s => s.Work.Count == work.Count / slices.Count);
             slices.ShouldAllBe(s => s.Work.Count == s.Bounds.Count);

@@ -12,7 +12,7 @@ public static class WorkerDoubles
           case "$1" in --ports) ports=$2 ;; --worker-id) id=$2 ;; --target) target=$2 ;; esac
           shift
         done
-        hello() { echo "{\"type\":\"hello\",\"protocol\":3,\"worker\":$id,\"pid\":$$,\"work\":\"$target $ports\",\"timeoutMs\":1,\"concurrency\":1}"; }
+        hello() { echo "{\"type\":\"hello\",\"protocol\":4,\"worker\":$id,\"pid\":$$,\"work\":\"$target $ports\",\"timeoutMs\":1,\"concurrency\":1,\"maxRate\":0,\"bannerMs\":0}"; }
         first=${ports%%[-,]*}
         """;
 
@@ -28,10 +28,10 @@ public static class WorkerDoubles
     public static string UnknownMessage => Write("unknown-message", $"{Hello}\nhello\necho '{{\"type\":\"gossip\",\"news\":1}}'\nexec sleep 60");
 
     /// <summary>Reports port 1, which the tests never ask it to scan.</summary>
-    public static string OutsideItsPorts => Write("outside", $"{Hello}\nhello\necho '{{\"type\":\"ports\",\"target\":\"127.0.0.1\",\"open\":[],\"closed\":[1],\"filtered\":[]}}'\nexec sleep 60");
+    public static string OutsideItsPorts => Write("outside", $"{Hello}\nhello\necho '{{\"type\":\"ports\",\"target\":\"127.0.0.1\",\"transport\":\"tcp\",\"open\":[],\"closed\":[1],\"filtered\":[],\"openFiltered\":[]}}'\nexec sleep 60");
 
     /// <summary>Reports the first port it was given as closed, twice.</summary>
-    public static string Duplicate => Write("duplicate", $"{Hello}\nhello\necho \"{{\\\"type\\\":\\\"ports\\\",\\\"target\\\":\\\"$target\\\",\\\"open\\\":[],\\\"closed\\\":[$first,$first],\\\"filtered\\\":[]}}\"\nexec sleep 60");
+    public static string Duplicate => Write("duplicate", $"{Hello}\nhello\necho \"{{\\\"type\\\":\\\"ports\\\",\\\"target\\\":\\\"$target\\\",\\\"transport\\\":\\\"tcp\\\",\\\"open\\\":[],\\\"closed\\\":[$first,$first],\\\"filtered\\\":[],\\\"openFiltered\\\":[]}}\"\nexec sleep 60");
 
     /// <summary>The first run writes garbage and dies; later runs are the real worker.</summary>
     public static string GarbageOnce()
