@@ -11,13 +11,17 @@ namespace PortScan.Worker;
 /// connected socket as ECONNREFUSED, makes it <c>closed</c>; another ICMP unreachable makes it
 /// <c>filtered</c>; silence is <c>open|filtered</c>, nmap's word and meaning.
 /// <para>
-/// Silence is only believed after retries, because Linux rate-limits the ICMP errors a host sends
-/// (1 a second to each peer after a burst of 6, icmp_ratelimit): a closed port whose ICMP was
-/// suppressed looks exactly like an open one. So ports are probed in passes. Each pass sends to the
-/// ports still silent, paced below the rate at which answers came back in the pass before, and waits
-/// for the stragglers. The scan ends when every port has answered, or when two passes in a row
-/// bring no new answer: only then are the silent ports reported <c>open|filtered</c>. Every pass
-/// before that settled at least one port, so the passes end. docs/design.md has the numbers.
+/// Silence is only believed with proof, because Linux rate-limits the ICMP errors a host sends (to
+/// another host: a burst of 6, then 1 a second; icmp_ratelimit): a closed port whose ICMP was
+/// suppressed looks exactly like an open one. So ports are probed in passes, and from the second
+/// pass on each silent port's probe is followed at once by a <em>canary</em>: a probe to a port of
+/// the same host already known to be closed. If the canary's port-unreachable comes back, the
+/// host's ICMP budget was not empty when the port's probe arrived a moment earlier, so that port's
+/// silence is real: it is <c>open|filtered</c>. A silent port whose canary was also silent is
+/// probed again in the next pass, paced below the rate answers came back at. A host that has never
+/// answered has no canary: its ports are <c>open|filtered</c> after five passes with no answer at
+/// all, each after a longer pause for ICMP budgets to refill (two on loopback, which Linux never
+/// rate-limits; six, each at half the pace, for a host that answered before and fell silent).
 /// </para>
 /// <para>
 /// How long to wait for an answer adapts as nmap's does: the smoothed round-trip time plus four
@@ -33,8 +37,29 @@ internal sealed unsafe class UdpScanner : IDisposable
     /// <summary>The least wait for an answer, nmap's --min-rtt-timeout default.</summary>
     public const int MinWaitMs = 100;
 
-    /// <summary>Two quiet passes in a row end the scan; a single one could be a rate-limit accident.</summary>
-    private const int QuietPassesToStop = 2;
+    /// <summary>
+    /// Passes in a row with no answer at all that end the scan of ports whose host never answered.
+    /// One is not enough: other workers scanning the same host share its ICMP budget and may have
+    /// spent it; the pauses between these passes grow so that their pacing leaves some over.
+    /// </summary>
+    private const int DarkPassesToStop = 5;
+
+    /// <summary>
+    /// Linux never rate-limits ICMP errors to a loopback address (icmpv4_xrlim_allow: "No rate
+    /// limit on loopback"), so there silence needs no more than one retry.
+    /// </summary>
+    private const int DarkPassesToStopLoopback = 2;
+
+    /// <summary>
+    /// A host that has answered before and falls silent is rate-limiting us far more often than it
+    /// has gone away: give it more passes before calling its ports open|filtered without proof.
+    /// </summary>
+    private const int DarkPassesToStopAnswered = 6;
+
+    /// <summary>The pause after a pass with no answer, times the passes so far: Linux refills a peer's ICMP budget at 1 a second.</summary>
+    private static readonly TimeSpan RefillPause = TimeSpan.FromMilliseconds(1100);
+
+    private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(5);
 
     // The next pass is paced at this share of the rate answers came back at: below the limit, not at it.
     private const double PaceMargin = 0.8;
@@ -48,20 +73,35 @@ internal sealed unsafe class UdpScanner : IDisposable
     private readonly byte[] _events = new byte[MaxEvents * EpollEventSize];
     private readonly Dictionary<int, Probe> _inFlight = [];
     private readonly Queue<(int Fd, long Sequence)> _sent = new();
+
+    // A port of each host known to be closed: its canary.
+    private readonly Dictionary<System.Net.IPAddress, int> _canaries = [];
     private long _sequence;
 
     // RFC 6298 estimator of the answer time, in Stopwatch ticks; 0 until the first answer.
     private double _smoothedRtt;
     private double _rttVariance;
 
-    private readonly record struct Probe(ScanTarget Target, int Port, long SentAt, long Sequence);
+    /// <param name="Unit">The index of the pass's unit the probe belongs to.</param>
+    /// <param name="Canary">True for the canary that follows a silent port's probe.</param>
+    private readonly record struct Probe(ScanTarget Target, int Port, long SentAt, long Sequence, int Unit, bool Canary);
 
-    private sealed class Pass
+    /// <summary>One port of a pass, and the canary sent right after it (none in the first pass).</summary>
+    private sealed class Unit(ScanTarget target, int port, int? canary)
     {
-        public List<(ScanTarget Target, int Port)> Silent { get; } = [];
-        public int Answered { get; set; }
+        public ScanTarget Target { get; } = target;
+        public int Port { get; } = port;
+        public int? Canary { get; } = canary;
+        public bool Answered { get; set; }
+        public bool Confirmed { get; set; }
+    }
+
+    private sealed class Pass(List<Unit> units)
+    {
+        public List<Unit> Units { get; } = units;
+        public int Responses { get; set; }
         public long FirstSend { get; set; }
-        public long LastAnswer { get; set; }
+        public long LastEvent { get; set; }
     }
 
     public UdpScanner(int timeoutMs, int concurrency, AttemptPacer pacer)
@@ -79,82 +119,123 @@ internal sealed unsafe class UdpScanner : IDisposable
     /// <summary>Probes every (host, port), adding the outcomes to <paramref name="counts"/>.</summary>
     public void Scan(IEnumerable<(ScanTarget Target, int Port)> items, IPortResultSink sink, ScanCounts counts, CancellationToken cancellationToken)
     {
-        List<(ScanTarget Target, int Port)> pending = [.. items];
+        var pending = items.Select(i => new Unit(i.Target, i.Port, null)).ToList();
         var passPacer = AttemptPacer.Unlimited;
-        var quietPasses = 0;
+        var darkPasses = 0;
         while (pending.Count > 0 && !cancellationToken.IsCancellationRequested)
         {
-            var pass = RunPass(pending, passPacer, sink, counts, cancellationToken);
+            var pass = RunPass(new Pass(pending), passPacer, sink, counts, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 return; // unfinished ports stay unreported, so the coordinator knows they are unscanned
             }
-            quietPasses = pass.Answered == 0 ? quietPasses + 1 : 0;
-            if (quietPasses >= QuietPassesToStop)
+            foreach (var unit in pass.Units.Where(u => !u.Answered && u.Confirmed))
             {
-                foreach (var (target, port) in pass.Silent)
+                Report(unit.Target, unit.Port, PortState.OpenFiltered, 0, sink, counts);
+            }
+            var silent = pass.Units.Where(u => !u.Answered && !u.Confirmed).ToList();
+            darkPasses = pass.Responses == 0 ? darkPasses + 1 : 0;
+            var enough = silent.Exists(u => u.Canary is not null) ? DarkPassesToStopAnswered
+                : silent.TrueForAll(u => System.Net.IPAddress.IsLoopback(u.Target.Address)) ? DarkPassesToStopLoopback
+                : DarkPassesToStop;
+            if (darkPasses >= enough)
+            {
+                foreach (var unit in silent)
                 {
-                    counts.OpenFiltered++;
-                    sink.Report(target, Transport.Udp, port, PortState.OpenFiltered, 0);
+                    Report(unit.Target, unit.Port, PortState.OpenFiltered, 0, sink, counts);
                 }
                 break;
             }
-            if (pass.Answered > 0 && pass.Silent.Count > 0)
+            if (silent.Count > 0 && (pass.Responses > 0 || silent.Exists(u => u.Canary is not null)))
             {
-                // Some answered and some did not: perhaps the host's ICMP budget ran out. Go slower.
-                var seconds = Math.Max(0.001, (double)(pass.LastAnswer - pass.FirstSend) / Stopwatch.Frequency);
-                var rate = PaceMargin * pass.Answered / seconds;
-                passPacer = new AttemptPacer(passPacer.IsLimited ? Math.Min(passPacer.PerSecond, rate) : rate);
-                // Let the budget refill for one slot before the next pass, in short naps so heartbeats go on.
-                var resume = Stopwatch.GetTimestamp() + (long)(Math.Min(1 / passPacer.PerSecond, 5) * Stopwatch.Frequency);
-                while (Stopwatch.GetTimestamp() < resume && !cancellationToken.IsCancellationRequested)
-                {
-                    sink.Flush();
-                    Thread.Sleep(Math.Min(MaxWaitMs, Math.Max(1, (int)((resume - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency))));
-                }
+                // Ports left unproven while others answered, or canaries lost: the host's ICMP
+                // budget ran out. Go slower: below the rate answers came back at, and at most half as fast as before.
+                var seconds = Math.Max(0.001, (double)(pass.LastEvent - pass.FirstSend) / Stopwatch.Frequency);
+                var rate = PaceMargin * Math.Max(1, pass.Responses) / seconds;
+                passPacer = new AttemptPacer(passPacer.IsLimited ? Math.Min(passPacer.PerSecond / 2, rate) : rate);
             }
-            pending = pass.Silent;
+            // Jittered, so workers that fell silent together do not all come back at the same moment.
+            var pause = darkPasses > 0 ? TimeSpan.FromTicks((long)(Math.Min(MaxPause.Ticks, RefillPause.Ticks * darkPasses) * (0.75 + (Random.Shared.NextDouble() / 2))))
+                : passPacer.IsLimited ? TimeSpan.FromSeconds(Math.Min(1 / passPacer.PerSecond, MaxPause.TotalSeconds))
+                : TimeSpan.Zero;
+            Nap(pause, sink, cancellationToken);
+            pending = [.. silent.Select(u => new Unit(u.Target, u.Port, _canaries.TryGetValue(u.Target.Address, out var canary) ? canary : null))];
         }
         sink.Flush();
     }
 
-    /// <summary>Sends one probe to each pending port and waits for every answer or timeout.</summary>
-    private Pass RunPass(List<(ScanTarget Target, int Port)> pending, AttemptPacer passPacer, IPortResultSink sink, ScanCounts counts, CancellationToken cancellationToken)
+    /// <summary>Waits in short naps, so heartbeats go on and a stop request is noticed.</summary>
+    private static void Nap(TimeSpan pause, IPortResultSink sink, CancellationToken cancellationToken)
     {
-        var pass = new Pass();
+        var resume = Stopwatch.GetTimestamp() + (long)(pause.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < resume && !cancellationToken.IsCancellationRequested)
+        {
+            sink.Flush();
+            Thread.Sleep(Math.Min(MaxWaitMs, Math.Max(1, (int)((resume - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency))));
+        }
+    }
+
+    private void Report(ScanTarget target, int port, PortState state, double rttMs, IPortResultSink sink, ScanCounts counts)
+    {
+        switch (state)
+        {
+            case PortState.Open:
+                counts.Open++;
+                break;
+            case PortState.Closed:
+                counts.Closed++;
+                _canaries.TryAdd(target.Address, port);
+                break;
+            case PortState.OpenFiltered:
+                counts.OpenFiltered++;
+                break;
+            default:
+                counts.Filtered++;
+                break;
+        }
+        sink.Report(target, Transport.Udp, port, state, rttMs);
+    }
+
+    /// <summary>Sends each unit's probe (and canary) and waits for every answer or timeout.</summary>
+    private Pass RunPass(Pass pass, AttemptPacer passPacer, IPortResultSink sink, ScanCounts counts, CancellationToken cancellationToken)
+    {
         var next = 0;
-        var retry = new Queue<(ScanTarget Target, int Port)>();
+        var retry = new Queue<(int Unit, bool Canary)>();
         long starvedSince = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var starved = false;
             var paced = false;
-            while (_inFlight.Count < _limit && (retry.Count > 0 || next < pending.Count))
+            while (_inFlight.Count + 1 < _limit && (retry.Count > 0 || next < pass.Units.Count))
             {
                 if (!passPacer.Ready || !_pacer.Ready)
                 {
                     paced = true;
                     break;
                 }
-                var item = retry.Count > 0 ? retry.Dequeue() : pending[next++];
-                passPacer.Take();
-                _pacer.Take();
-                if (pass.FirstSend == 0)
+                var (index, canary) = retry.Count > 0 ? retry.Dequeue() : (next++, false);
+                var unit = pass.Units[index];
+                pass.FirstSend = pass.FirstSend == 0 ? Stopwatch.GetTimestamp() : pass.FirstSend;
+                // The canary goes right behind the port's probe: nothing may come between them.
+                foreach (var isCanary in canary ? [true] : unit.Canary is null ? [false] : new[] { false, true })
                 {
-                    pass.FirstSend = Stopwatch.GetTimestamp();
-                }
-                switch (TrySend(item.Target, item.Port, sink, counts))
-                {
-                    case SendOutcome.Sent:
+                    passPacer.Take();
+                    _pacer.Take();
+                    switch (TrySend(unit.Target, isCanary ? unit.Canary!.Value : unit.Port, index, isCanary, pass, sink, counts))
+                    {
+                        case SendOutcome.Again when !isCanary:
+                            retry.Enqueue((index, false));
+                            starved = true;
+                            break;
+                        case SendOutcome.Again:
+                            // A lost canary only costs proof: the port is probed again next pass.
+                            starved = true;
+                            break;
+                    }
+                    if (starved)
+                    {
                         break;
-                    case SendOutcome.Settled:
-                        pass.Answered++;
-                        pass.LastAnswer = Stopwatch.GetTimestamp();
-                        break;
-                    case SendOutcome.Again:
-                        retry.Enqueue(item);
-                        starved = true;
-                        break;
+                    }
                 }
                 if (starved)
                 {
@@ -162,7 +243,7 @@ internal sealed unsafe class UdpScanner : IDisposable
                 }
             }
 
-            var more = retry.Count > 0 || next < pending.Count;
+            var more = retry.Count > 0 || next < pass.Units.Count;
             if (_inFlight.Count == 0 && !more)
             {
                 break;
@@ -180,7 +261,7 @@ internal sealed unsafe class UdpScanner : IDisposable
             }
             starvedSince = 0;
 
-            var wait = _inFlight.Count >= _limit || !more || starved ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs)
+            var wait = _inFlight.Count + 1 >= _limit || !more || starved ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs)
                 : paced ? Math.Min(Math.Max(passPacer.MillisecondsUntilNext(), _pacer.MillisecondsUntilNext()), _inFlight.Count > 0 ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs) : MaxWaitMs)
                 : 0;
             if (wait > 0)
@@ -188,7 +269,7 @@ internal sealed unsafe class UdpScanner : IDisposable
                 sink.Flush();
             }
             Poll(wait, pass, sink, counts);
-            Expire(pass);
+            Expire();
         }
         return pass;
     }
@@ -200,7 +281,7 @@ internal sealed unsafe class UdpScanner : IDisposable
         Again,
     }
 
-    private SendOutcome TrySend(ScanTarget target, int port, IPortResultSink sink, ScanCounts counts)
+    private SendOutcome TrySend(ScanTarget target, int port, int unit, bool canary, Pass pass, IPortResultSink sink, ScanCounts counts)
     {
         var socketAddress = target.SocketAddress;
         var fd = Socket(socketAddress.Family, SockDgram | SockNonBlock | SockCloexec, 0);
@@ -234,21 +315,19 @@ internal sealed unsafe class UdpScanner : IDisposable
         switch (errno)
         {
             case 0:
-                Watch(fd, target, port);
+                Watch(fd, new Probe(target, port, Stopwatch.GetTimestamp(), ++_sequence, unit, canary));
                 return SendOutcome.Sent;
             case EAGAIN or ENOBUFS or ENOMEM or EADDRNOTAVAIL:
                 Close(fd);
                 return SendOutcome.Again;
             case ECONNREFUSED:
                 Close(fd);
-                counts.Closed++;
-                sink.Report(target, Transport.Udp, port, PortState.Closed, 0);
+                Settle(pass, new Probe(target, port, 0, 0, unit, canary), PortState.Closed, 0, sink, counts);
                 return SendOutcome.Settled;
             case ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM:
                 // No route, a broadcast address, or a local firewall: nmap calls these filtered.
                 Close(fd);
-                counts.Filtered++;
-                sink.Report(target, Transport.Udp, port, PortState.Filtered, 0);
+                Settle(pass, new Probe(target, port, 0, 0, unit, canary), PortState.Filtered, 0, sink, counts);
                 return SendOutcome.Settled;
             default:
                 Close(fd);
@@ -256,7 +335,7 @@ internal sealed unsafe class UdpScanner : IDisposable
         }
     }
 
-    private void Watch(int fd, ScanTarget target, int port)
+    private void Watch(int fd, Probe probe)
     {
         var slot = stackalloc byte[EpollEventSize];
         WriteEpollEvent(slot, EpollIn | EpollErr, fd);
@@ -264,9 +343,26 @@ internal sealed unsafe class UdpScanner : IDisposable
         {
             throw new ScanFailedException($"epoll_ctl failed (errno {LastError})");
         }
-        var sequence = ++_sequence;
-        _inFlight[fd] = new Probe(target, port, Stopwatch.GetTimestamp(), sequence);
-        _sent.Enqueue((fd, sequence));
+        _inFlight[fd] = probe;
+        _sent.Enqueue((fd, probe.Sequence));
+    }
+
+    /// <summary>
+    /// An answer: a port's is its result; a canary's port-unreachable proves the silence of the
+    /// port probed just before it, and is not reported again (its port was reported closed already).
+    /// </summary>
+    private void Settle(Pass pass, Probe probe, PortState state, double rttMs, IPortResultSink sink, ScanCounts counts)
+    {
+        pass.Responses++;
+        pass.LastEvent = Stopwatch.GetTimestamp();
+        var unit = pass.Units[probe.Unit];
+        if (probe.Canary)
+        {
+            unit.Confirmed |= state == PortState.Closed;
+            return;
+        }
+        unit.Answered = true;
+        Report(probe.Target, probe.Port, state, rttMs, sink, counts);
     }
 
     private void Poll(int waitMs, Pass pass, IPortResultSink sink, ScanCounts counts)
@@ -323,21 +419,7 @@ internal sealed unsafe class UdpScanner : IDisposable
                 Close(fd);
                 var rtt = Stopwatch.GetTimestamp() - probe.SentAt;
                 Sample(rtt);
-                pass.Answered++;
-                pass.LastAnswer = Stopwatch.GetTimestamp();
-                switch (state)
-                {
-                    case PortState.Open:
-                        counts.Open++;
-                        break;
-                    case PortState.Closed:
-                        counts.Closed++;
-                        break;
-                    default:
-                        counts.Filtered++;
-                        break;
-                }
-                sink.Report(probe.Target, Transport.Udp, probe.Port, state, state == PortState.Open ? rtt * 1000.0 / Stopwatch.Frequency : 0);
+                Settle(pass, probe, state, state == PortState.Open ? rtt * 1000.0 / Stopwatch.Frequency : 0, sink, counts);
             }
         }
     }
@@ -360,8 +442,8 @@ internal sealed unsafe class UdpScanner : IDisposable
         ? _timeoutTicks
         : Math.Min(_timeoutTicks, Math.Max(MinWaitMs * Stopwatch.Frequency / 1000, (long)(_smoothedRtt + (4 * _rttVariance))));
 
-    /// <summary>Probes sent in time order all wait the same, so the oldest expires first.</summary>
-    private void Expire(Pass pass)
+    /// <summary>Probes sent in time order all wait the same, so the oldest expires first; an expired probe leaves its unit unanswered.</summary>
+    private void Expire()
     {
         var now = Stopwatch.GetTimestamp();
         var wait = WaitTicks;
@@ -370,7 +452,6 @@ internal sealed unsafe class UdpScanner : IDisposable
             _sent.Dequeue();
             _inFlight.Remove(head.Fd);
             Close(head.Fd);
-            pass.Silent.Add((head.Probe.Target, head.Probe.Port));
         }
     }
 
