@@ -28,27 +28,32 @@ public sealed class PortListing
 
     public static PortListing Of(HostResult host, bool showClosed)
     {
-        var ports = host.Ports(includeNotOpen: true).ToList();
         var folded = new List<(PortState State, Transport Transport, int Count)>();
         foreach (var transport in Enum.GetValues<Transport>())
         {
-            var counts = ports.Where(p => p.Transport == transport).CountBy(p => p.State).ToDictionary();
+            var s = host.SummaryOf(transport);
             if (!showClosed)
             {
                 // Ties go to the state listed first: closed, then filtered, then open|filtered.
-                var common = new[] { PortState.Closed, PortState.Filtered, PortState.OpenFiltered }
-                    .Where(counts.ContainsKey)
-                    .OrderByDescending(s => counts[s])
+                var common = new[] { (PortState.Closed, s.Closed), (PortState.Filtered, s.Filtered), (PortState.OpenFiltered, s.OpenFiltered) }
+                    .Where(c => c.Item2 > 0)
+                    .OrderByDescending(c => c.Item2)
                     .Take(1);
-                folded.AddRange(common.Select(s => (s, transport, counts[s])));
+                folded.AddRange(common.Select(c => (c.Item1, transport, c.Item2)));
             }
-            if (counts.TryGetValue(PortState.Unscanned, out var unscanned))
+            if (s.Unscanned > 0)
             {
-                folded.Add((PortState.Unscanned, transport, unscanned));
+                folded.Add((PortState.Unscanned, transport, s.Unscanned));
             }
         }
-        var listed = ports.Where(p => !folded.Exists(f => f.State == p.State && f.Transport == p.Transport)).ToList();
-        return new PortListing(listed, folded, nameTransports: ports.Exists(p => p.Transport == Transport.Udp));
+        // A set of (transport, state) pairs: the listing walks every port of the host once.
+        var hidden = new bool[2, Enum.GetValues<PortState>().Length];
+        foreach (var (state, transport, _) in folded)
+        {
+            hidden[(int)transport, (int)state] = true;
+        }
+        var listed = host.Ports(includeNotOpen: true).Where(p => !hidden[(int)p.Transport, (int)p.State]).ToList();
+        return new PortListing(listed, folded, nameTransports: host.SummaryOf(Transport.Udp).Total > 0);
     }
 
     /// <summary>"10 closed ports, 3 unscanned ports" ("10 closed tcp ports, 5 open|filtered udp ports" once UDP is scanned), for "Not shown:" lines.</summary>

@@ -14,34 +14,28 @@ public sealed class HostResult
         _result = result;
         _index = index;
         Target = target;
-        int open = 0, closed = 0, filtered = 0, openFiltered = 0, unscanned = 0;
+        // One pass over the host's ports (65,535 a transport in a full scan), counting each transport apart.
+        var counts = new int[2, Enum.GetValues<PortState>().Length];
         foreach (var port in Ports(includeNotOpen: true))
         {
-            switch (port.State)
-            {
-                case PortState.Open:
-                    open++;
-                    break;
-                case PortState.Closed:
-                    closed++;
-                    break;
-                case PortState.Filtered:
-                    filtered++;
-                    break;
-                case PortState.OpenFiltered:
-                    openFiltered++;
-                    break;
-                default:
-                    unscanned++;
-                    break;
-            }
+            counts[(int)port.Transport, (int)port.State]++;
         }
-        Summary = new ScanSummary(open, closed, filtered, openFiltered, unscanned);
+        _summaries = [.. Enum.GetValues<Transport>().Select(t => new ScanSummary(
+            counts[(int)t, (int)PortState.Open], counts[(int)t, (int)PortState.Closed], counts[(int)t, (int)PortState.Filtered],
+            counts[(int)t, (int)PortState.OpenFiltered], counts[(int)t, (int)PortState.Unscanned]))];
+        Summary = new ScanSummary(
+            _summaries.Sum(s => s.Open), _summaries.Sum(s => s.Closed), _summaries.Sum(s => s.Filtered),
+            _summaries.Sum(s => s.OpenFiltered), _summaries.Sum(s => s.Unscanned));
     }
+
+    private readonly ScanSummary[] _summaries;
 
     public ResolvedTarget Target { get; }
 
     public ScanSummary Summary { get; }
+
+    /// <summary>The counts of one transport's ports.</summary>
+    public ScanSummary SummaryOf(Transport transport) => _summaries[(int)transport];
 
     /// <summary>
     /// Up, in nmap's sense, when any port answered (open or closed). A scan without a ping cannot
@@ -59,19 +53,24 @@ public sealed class HostResult
         var position = work.PositionOf(_index, work.Ports.At(0).Transport, work.Ports.At(0).Port);
         var sliceIndex = _result.SliceAt(position);
         var slice = _result.Slices[sliceIndex];
-        foreach (var (transport, port) in work.Ports.Ports())
+        foreach (var transport in work.Ports.Transports)
         {
-            // A host's ports may run across the end of one slice into the next.
-            if (!slice.Holds(position))
+            foreach (var port in work.Ports[transport].Ports())
             {
-                slice = _result.Slices[++sliceIndex];
+                // A host's ports may run across the end of one slice into the next.
+                if (!slice.Holds(position))
+                {
+                    slice = _result.Slices[++sliceIndex];
+                }
+                var state = slice.StateAt(position);
+                if (includeNotOpen || state == PortState.Open)
+                {
+                    yield return state == PortState.Open
+                        ? new PortResult(transport, port, state, slice.RttAt(position), slice.BannerAt(position))
+                        : new PortResult(transport, port, state);
+                }
+                position++;
             }
-            var state = slice.StateAt(position);
-            if (includeNotOpen || state == PortState.Open)
-            {
-                yield return new PortResult(transport, port, state, slice.RttAt(position), slice.BannerAt(position));
-            }
-            position++;
         }
     }
 }
