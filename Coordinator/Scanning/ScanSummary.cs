@@ -7,6 +7,9 @@ public sealed record ScanSummary(int Open, int Closed, int Filtered, int OpenFil
     public int Total => Scanned + Unscanned;
     public int Scanned => Open + Closed + Filtered + OpenFiltered;
 
+    public static ScanSummary operator +(ScanSummary a, ScanSummary b) =>
+        new(a.Open + b.Open, a.Closed + b.Closed, a.Filtered + b.Filtered, a.OpenFiltered + b.OpenFiltered, a.Unscanned + b.Unscanned);
+
     public static ScanSummary Of(IEnumerable<SliceTracker> slices)
     {
         int open = 0, closed = 0, filtered = 0, openFiltered = 0, unscanned = 0;
