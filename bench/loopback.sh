@@ -5,11 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
-out=$(pwd)/bench/results
-mkdir -p "$out"
-dotnet build -c Release -v quiet -nologo >/dev/null
-bin=$(pwd)/Coordinator/bin/Release/net10.0
-echo "machine: $(nproc) cores, $(uname -r)"
+. bench/build.sh
 export bin out runs
 unshare -rn bash -c '
   ip link set lo up
