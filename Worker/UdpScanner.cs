@@ -35,7 +35,7 @@ internal sealed unsafe class UdpScanner : IDisposable
     private const int MaxWaitMs = 100;
 
     /// <summary>The least wait for an answer, nmap's --min-rtt-timeout default.</summary>
-    public const int MinWaitMs = 100;
+    private const int MinWaitMs = 100;
 
     /// <summary>
     /// Passes in a row with no answer at all that end the scan of ports whose host never answered.
@@ -127,7 +127,7 @@ internal sealed unsafe class UdpScanner : IDisposable
             var pass = RunPass(new Pass(pending), passPacer, sink, counts, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
-                return; // unfinished ports stay unreported, so the coordinator knows they are unscanned
+                break; // unfinished ports stay unreported, so the coordinator knows they are unscanned
             }
             foreach (var unit in pass.Units.Where(u => !u.Answered && u.Confirmed))
             {

@@ -69,11 +69,6 @@ public sealed class PortSelection : IEquatable<PortSelection>
     /// <summary>These ports without <paramref name="other"/>'s, transport by transport.</summary>
     public PortSelection Except(PortSelection other) => new(Tcp.Except(other.Tcp), Udp.Except(other.Udp));
 
-    /// <summary>Short enough for a header line.</summary>
-    public string Describe() => Udp.IsEmpty ? Tcp.Describe()
-        : Tcp.IsEmpty ? $"U:{Udp.Describe()}"
-        : $"T:{Tcp.Describe()},U:{Udp.Describe()}";
-
     /// <summary>Parses what <see cref="ToString"/> writes: <c>1-5,9</c> (TCP) or <c>T:1-5,U:53</c>. Never throws.</summary>
     public static bool TryParse(string text, out PortSelection ports, out string error)
     {
