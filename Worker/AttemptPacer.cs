@@ -63,7 +63,6 @@ internal sealed class AttemptPacer
         {
             return 0;
         }
-        var remaining = _next - Stopwatch.GetTimestamp();
-        return remaining <= 0 ? 0 : (int)Math.Min(int.MaxValue, ((remaining * 1000) + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+        return WaitTime.Milliseconds(_next - Stopwatch.GetTimestamp());
     }
 }

@@ -27,8 +27,6 @@ namespace PortScan.Worker;
 /// </summary>
 internal sealed unsafe class ConnectScanner : IDisposable
 {
-    private const int MaxEvents = 256;
-
     // Longest single wait, so a stop request is noticed promptly even with long timeouts.
     private const int MaxWaitMs = 100;
 
@@ -38,8 +36,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
     private readonly long _timeoutTicks;
     private readonly long _bannerTicks;
     private readonly AttemptPacer _pacer;
-    private readonly int _epoll;
-    private readonly byte[] _events = new byte[MaxEvents * EpollEventSize];
+    private readonly EpollSet _epoll = new();
     // Refused sockets ready for another connect, one stack per address family (IPv4, IPv6).
     private readonly Stack<int> _reusable4 = new();
     private readonly Stack<int> _reusable6 = new();
@@ -63,18 +60,13 @@ internal sealed unsafe class ConnectScanner : IDisposable
         _bannerTicks = bannerMs * Stopwatch.Frequency / 1000;
         _pacer = pacer;
         _limit = concurrency;
-        _epoll = EpollCreate1(EpollCloexec);
-        if (_epoll < 0)
-        {
-            throw new ScanFailedException($"epoll_create1 failed (errno {LastError})");
-        }
     }
 
     /// <summary>How many connects may be in flight now; lowered if the process runs out of descriptors.</summary>
     public int Concurrency => _limit;
 
-    /// <summary>Connects to every (host, port) in order, adding the outcomes to <paramref name="counts"/>.</summary>
-    public void Scan(IEnumerable<(ScanTarget Target, int Port)> items, IPortResultSink sink, ScanCounts counts, CancellationToken cancellationToken)
+    /// <summary>Connects to every (host, port) in order, reporting each outcome to <paramref name="sink"/>.</summary>
+    public void Scan(IEnumerable<(ScanTarget Target, int Port)> items, IPortResultSink sink, CancellationToken cancellationToken)
     {
         using var next = items.GetEnumerator();
         var unstarted = next.MoveNext();
@@ -100,7 +92,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
                     item = next.Current;
                     unstarted = next.MoveNext();
                 }
-                if (!TryStart(item.Target, item.Port, sink, counts))
+                if (!TryStart(item.Target, item.Port, sink))
                 {
                     _retry.Enqueue(item);
                     starved = true;
@@ -145,8 +137,8 @@ internal sealed unsafe class ConnectScanner : IDisposable
             {
                 sink.Flush();
             }
-            Poll(wait, sink, counts);
-            ExpireDeadlines(sink, counts);
+            Poll(wait, sink);
+            ExpireDeadlines(sink);
         }
         sink.Flush();
     }
@@ -154,7 +146,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
     private Stack<int> Reusable(TargetSocketAddress address) => address.Family == AfInet ? _reusable4 : _reusable6;
 
     /// <summary>Starts one connect; false when the process is out of descriptors or ports for now.</summary>
-    private bool TryStart(ScanTarget target, int port, IPortResultSink sink, ScanCounts counts)
+    private bool TryStart(ScanTarget target, int port, IPortResultSink sink)
     {
         var socketAddress = target.SocketAddress;
         var reusable = Reusable(socketAddress);
@@ -191,24 +183,19 @@ internal sealed unsafe class ConnectScanner : IDisposable
             Close(fd);
             return false;
         }
-        Settle(fd, new InFlight(target, port, startedAt, 0), errno, registered: false, sink, counts);
+        Settle(fd, new InFlight(target, port, startedAt, 0), errno, registered: false, sink);
         return true;
     }
 
     private void Watch(int fd, ScanTarget target, int port, long startedAt)
     {
-        var slot = stackalloc byte[EpollEventSize];
-        WriteEpollEvent(slot, EpollOut | EpollErr | EpollHup, fd);
-        if (EpollCtl(_epoll, EpollCtlAdd, fd, slot) != 0)
-        {
-            throw new ScanFailedException($"epoll_ctl failed (errno {LastError})");
-        }
+        _epoll.Add(fd, EpollOut | EpollErr | EpollHup);
         var sequence = ++_sequence;
         _inFlight[fd] = new InFlight(target, port, startedAt, sequence);
         _deadlines.Enqueue((fd, sequence));
     }
 
-    private void Poll(int waitMs, IPortResultSink sink, ScanCounts counts)
+    private void Poll(int waitMs, IPortResultSink sink)
     {
         if (_inFlight.Count == 0)
         {
@@ -219,50 +206,37 @@ internal sealed unsafe class ConnectScanner : IDisposable
             }
             return;
         }
-        int ready;
-        fixed (byte* events = _events)
+        var ready = _epoll.Wait(waitMs);
+        for (var i = 0; i < ready; i++)
         {
-            ready = EpollWait(_epoll, events, MaxEvents, waitMs);
-            if (ready < 0)
+            var fd = _epoll.ReadyFd(i);
+            if (!_inFlight.Remove(fd, out var entry))
             {
-                var error = LastError;
-                if (error == EINTR)
-                {
-                    return;
-                }
-                throw new ScanFailedException($"epoll_wait failed (errno {error})");
+                continue;
             }
-            for (var i = 0; i < ready; i++)
+            if (entry.Reading)
             {
-                var fd = ReadEpollFd(events + (i * EpollEventSize));
-                if (!_inFlight.Remove(fd, out var entry))
-                {
-                    continue;
-                }
-                if (entry.Reading)
-                {
-                    ReadBanner(fd, entry, sink, counts);
-                    continue;
-                }
-                // A second connect() reports the outcome: 0 when established, else the socket error.
-                int result;
-                var socketAddress = entry.Target.SocketAddress;
-                fixed (byte* sockaddr = socketAddress.WithPort(entry.Port))
-                {
-                    result = Connect(fd, sockaddr, socketAddress.Length);
-                }
-                var errno = result == 0 ? 0 : LastError;
-                if (errno is EALREADY or EINPROGRESS)
-                {
-                    _inFlight[fd] = entry; // spurious wake-up: still connecting
-                    continue;
-                }
-                Settle(fd, entry, errno, registered: true, sink, counts);
+                ReadBanner(fd, entry, sink);
+                continue;
             }
+            // A second connect() reports the outcome: 0 when established, else the socket error.
+            int result;
+            var socketAddress = entry.Target.SocketAddress;
+            fixed (byte* sockaddr = socketAddress.WithPort(entry.Port))
+            {
+                result = Connect(fd, sockaddr, socketAddress.Length);
+            }
+            var errno = result == 0 ? 0 : LastError;
+            if (errno is EALREADY or EINPROGRESS)
+            {
+                _inFlight[fd] = entry; // spurious wake-up: still connecting
+                continue;
+            }
+            Settle(fd, entry, errno, registered: true, sink);
         }
     }
 
-    private void Settle(int fd, InFlight entry, int errno, bool registered, IPortResultSink sink, ScanCounts counts)
+    private void Settle(int fd, InFlight entry, int errno, bool registered, IPortResultSink sink)
     {
         var (target, port) = (entry.Target, entry.Port);
         switch (errno)
@@ -282,14 +256,12 @@ internal sealed unsafe class ConnectScanner : IDisposable
                     return;
                 }
                 Abort(fd);
-                counts.Open++;
                 sink.Report(target, Transport.Tcp, port, PortState.Open, rtt);
                 return;
             case ECONNREFUSED:
                 if (registered)
                 {
-                    var slot = stackalloc byte[EpollEventSize];
-                    EpollCtl(_epoll, EpollCtlDel, fd, slot);
+                    _epoll.Remove(fd);
                 }
                 var reusable = Reusable(target.SocketAddress);
                 if (reusable.Count < _limit)
@@ -300,13 +272,11 @@ internal sealed unsafe class ConnectScanner : IDisposable
                 {
                     Close(fd);
                 }
-                counts.Closed++;
                 sink.Report(target, Transport.Tcp, port, PortState.Closed, 0);
                 return;
             case ETIMEDOUT or ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM or ECONNRESET:
                 // No answer, an ICMP unreachable, or a local firewall: nmap calls all of these filtered.
                 Close(fd);
-                counts.Filtered++;
                 sink.Report(target, Transport.Tcp, port, PortState.Filtered, 0);
                 return;
             case EADDRNOTAVAIL or EAGAIN or ENOBUFS or ENOMEM:
@@ -322,11 +292,14 @@ internal sealed unsafe class ConnectScanner : IDisposable
     /// <summary>Keeps an open port's socket, now waiting to read what the service says first.</summary>
     private void AwaitBanner(int fd, InFlight connected, bool registered)
     {
-        var slot = stackalloc byte[EpollEventSize];
-        WriteEpollEvent(slot, EpollIn | EpollRdHup | EpollErr | EpollHup, fd);
-        if (EpollCtl(_epoll, registered ? EpollCtlMod : EpollCtlAdd, fd, slot) != 0)
+        const uint readable = EpollIn | EpollRdHup | EpollErr | EpollHup;
+        if (registered)
         {
-            throw new ScanFailedException($"epoll_ctl failed (errno {LastError})");
+            _epoll.Modify(fd, readable);
+        }
+        else
+        {
+            _epoll.Add(fd, readable);
         }
         var sequence = ++_sequence;
         _inFlight[fd] = connected with { StartedAt = Stopwatch.GetTimestamp(), Sequence = sequence, Reading = true };
@@ -334,7 +307,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
     }
 
     /// <summary>The service spoke (or hung up): read what is there, up to <see cref="Banner.MaxBytes"/>, and settle the port.</summary>
-    private static void ReadBanner(int fd, InFlight entry, IPortResultSink sink, ScanCounts counts)
+    private static void ReadBanner(int fd, InFlight entry, IPortResultSink sink)
     {
         var buffer = stackalloc byte[Banner.MaxBytes];
         var length = 0;
@@ -349,11 +322,10 @@ internal sealed unsafe class ConnectScanner : IDisposable
         }
         Abort(fd);
         var banner = Banner.Escape(new ReadOnlySpan<byte>(buffer, length));
-        counts.Open++;
         sink.Report(entry.Target, Transport.Tcp, entry.Port, PortState.Open, entry.RttMs, banner.Length > 0 ? banner : null);
     }
 
-    private void ExpireDeadlines(IPortResultSink sink, ScanCounts counts)
+    private void ExpireDeadlines(IPortResultSink sink)
     {
         var now = Stopwatch.GetTimestamp();
         while (NextLive(_deadlines) is { } connect && now - connect.Entry.StartedAt >= _timeoutTicks)
@@ -361,7 +333,6 @@ internal sealed unsafe class ConnectScanner : IDisposable
             _deadlines.Dequeue();
             _inFlight.Remove(connect.Fd);
             Close(connect.Fd); // closing also removes it from the epoll set
-            counts.Filtered++;
             sink.Report(connect.Entry.Target, Transport.Tcp, connect.Entry.Port, PortState.Filtered, 0);
         }
         while (NextLive(_bannerDeadlines) is { } silent && now - silent.Entry.StartedAt >= _bannerTicks)
@@ -370,7 +341,6 @@ internal sealed unsafe class ConnectScanner : IDisposable
             _bannerDeadlines.Dequeue();
             _inFlight.Remove(silent.Fd);
             Abort(silent.Fd);
-            counts.Open++;
             sink.Report(silent.Entry.Target, Transport.Tcp, silent.Entry.Port, PortState.Open, silent.Entry.RttMs);
         }
     }
@@ -401,9 +371,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
         {
             remaining = Math.Min(remaining, reading.Entry.StartedAt + _bannerTicks - now);
         }
-        // Round up so the wait never ends just before the deadline and spins.
-        return remaining == long.MaxValue || remaining <= 0 ? 0
-            : (int)Math.Min(int.MaxValue, ((remaining * 1000) + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+        return remaining == long.MaxValue ? 0 : WaitTime.Milliseconds(remaining);
     }
 
     /// <summary>Closes with a reset (SO_LINGER 0): no TIME_WAIT left behind on either side for each open port.</summary>
@@ -424,6 +392,6 @@ internal sealed unsafe class ConnectScanner : IDisposable
         {
             Close(fd);
         }
-        Close(_epoll);
+        _epoll.Dispose();
     }
 }

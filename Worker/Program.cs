@@ -62,21 +62,21 @@ try
 {
     // TCP first, then UDP, as nmap lists them; one pacer for both, so --max-rate holds across them.
     var pacer = new AttemptPacer(arguments.MaxRate);
-    var counts = new ScanCounts();
     using (var tcp = new ConnectScanner(arguments.TimeoutMs, concurrency, pacer, arguments.BannerMs))
     {
-        tcp.Scan(Items(arguments.Work, Transport.Tcp), writer, counts, cancellation.Token);
+        tcp.Scan(Items(arguments.Work, Transport.Tcp), writer, cancellation.Token);
     }
     if (!cancellation.IsCancellationRequested && arguments.Work.Segments.Any(s => !s.Ports.Udp.IsEmpty))
     {
         using var udp = new UdpScanner(arguments.TimeoutMs, concurrency, pacer);
-        udp.Scan(Items(arguments.Work, Transport.Udp), writer, counts, cancellation.Token);
+        udp.Scan(Items(arguments.Work, Transport.Udp), writer, cancellation.Token);
     }
     if (cancellation.IsCancellationRequested)
     {
         writer.Send(new ErrorMessage($"stopped by signal {signal} before all its ports were scanned"));
         return 128 + signal;
     }
+    var counts = writer.Counts;
     writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, counts.OpenFiltered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));
     return 0;
 }

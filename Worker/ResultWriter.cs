@@ -29,6 +29,9 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
     private long _lastSend = Stopwatch.GetTimestamp();
     private int _finished;
 
+    /// <summary>Every port reported so far, by state: what the done message says.</summary>
+    public ScanCounts Counts { get; } = new();
+
     private sealed class Batch(ScanTarget target, Transport transport)
     {
         public ScanTarget Target { get; } = target;
@@ -55,15 +58,19 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
         {
             case PortState.Open:
                 batch.Open.Add(new OpenPort(port, Math.Round(rttMs, 3), banner));
+                Counts.Open++;
                 break;
             case PortState.Closed:
                 batch.Closed.Add(port);
+                Counts.Closed++;
                 break;
             case PortState.Filtered:
                 batch.Filtered.Add(port);
+                Counts.Filtered++;
                 break;
             case PortState.OpenFiltered:
                 batch.OpenFiltered.Add(port);
+                Counts.OpenFiltered++;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(state), state, "a worker reports only scanned ports");

@@ -31,7 +31,6 @@ namespace PortScan.Worker;
 /// </summary>
 internal sealed unsafe class UdpScanner : IDisposable
 {
-    private const int MaxEvents = 256;
     private const int MaxWaitMs = 100;
 
     /// <summary>The least wait for an answer, nmap's --min-rtt-timeout default.</summary>
@@ -69,8 +68,7 @@ internal sealed unsafe class UdpScanner : IDisposable
     private readonly long _timeoutTicks;
     private readonly int _limit;
     private readonly AttemptPacer _pacer;
-    private readonly int _epoll;
-    private readonly byte[] _events = new byte[MaxEvents * EpollEventSize];
+    private readonly EpollSet _epoll = new();
     private readonly Dictionary<int, Probe> _inFlight = [];
     private readonly Queue<(int Fd, long Sequence)> _sent = new();
 
@@ -109,29 +107,24 @@ internal sealed unsafe class UdpScanner : IDisposable
         _timeoutTicks = timeoutMs * Stopwatch.Frequency / 1000;
         _limit = concurrency;
         _pacer = pacer;
-        _epoll = EpollCreate1(EpollCloexec);
-        if (_epoll < 0)
-        {
-            throw new ScanFailedException($"epoll_create1 failed (errno {LastError})");
-        }
     }
 
-    /// <summary>Probes every (host, port), adding the outcomes to <paramref name="counts"/>.</summary>
-    public void Scan(IEnumerable<(ScanTarget Target, int Port)> items, IPortResultSink sink, ScanCounts counts, CancellationToken cancellationToken)
+    /// <summary>Probes every (host, port), reporting each outcome to <paramref name="sink"/>.</summary>
+    public void Scan(IEnumerable<(ScanTarget Target, int Port)> items, IPortResultSink sink, CancellationToken cancellationToken)
     {
         var pending = items.Select(i => new Unit(i.Target, i.Port, null)).ToList();
         var passPacer = AttemptPacer.Unlimited;
         var darkPasses = 0;
         while (pending.Count > 0 && !cancellationToken.IsCancellationRequested)
         {
-            var pass = RunPass(new Pass(pending), passPacer, sink, counts, cancellationToken);
+            var pass = RunPass(new Pass(pending), passPacer, sink, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 break; // unfinished ports stay unreported, so the coordinator knows they are unscanned
             }
             foreach (var unit in pass.Units.Where(u => !u.Answered && u.Confirmed))
             {
-                Report(unit.Target, unit.Port, PortState.OpenFiltered, 0, sink, counts);
+                Report(unit.Target, unit.Port, PortState.OpenFiltered, 0, sink);
             }
             var silent = pass.Units.Where(u => !u.Answered && !u.Confirmed).ToList();
             darkPasses = pass.Responses == 0 ? darkPasses + 1 : 0;
@@ -142,7 +135,7 @@ internal sealed unsafe class UdpScanner : IDisposable
             {
                 foreach (var unit in silent)
                 {
-                    Report(unit.Target, unit.Port, PortState.OpenFiltered, 0, sink, counts);
+                    Report(unit.Target, unit.Port, PortState.OpenFiltered, 0, sink);
                 }
                 break;
             }
@@ -175,29 +168,17 @@ internal sealed unsafe class UdpScanner : IDisposable
         }
     }
 
-    private void Report(ScanTarget target, int port, PortState state, double rttMs, IPortResultSink sink, ScanCounts counts)
+    private void Report(ScanTarget target, int port, PortState state, double rttMs, IPortResultSink sink)
     {
-        switch (state)
+        if (state == PortState.Closed)
         {
-            case PortState.Open:
-                counts.Open++;
-                break;
-            case PortState.Closed:
-                counts.Closed++;
-                _canaries.TryAdd(target.Address, port);
-                break;
-            case PortState.OpenFiltered:
-                counts.OpenFiltered++;
-                break;
-            default:
-                counts.Filtered++;
-                break;
+            _canaries.TryAdd(target.Address, port);
         }
         sink.Report(target, Transport.Udp, port, state, rttMs);
     }
 
     /// <summary>Sends each unit's probe (and canary) and waits for every answer or timeout.</summary>
-    private Pass RunPass(Pass pass, AttemptPacer passPacer, IPortResultSink sink, ScanCounts counts, CancellationToken cancellationToken)
+    private Pass RunPass(Pass pass, AttemptPacer passPacer, IPortResultSink sink, CancellationToken cancellationToken)
     {
         var next = 0;
         var retry = new Queue<(int Unit, bool Canary)>();
@@ -221,7 +202,7 @@ internal sealed unsafe class UdpScanner : IDisposable
                 {
                     passPacer.Take();
                     _pacer.Take();
-                    switch (TrySend(unit.Target, isCanary ? unit.Canary!.Value : unit.Port, index, isCanary, pass, sink, counts))
+                    switch (TrySend(unit.Target, isCanary ? unit.Canary!.Value : unit.Port, index, isCanary, pass, sink))
                     {
                         case SendOutcome.Again when !isCanary:
                             retry.Enqueue((index, false));
@@ -268,7 +249,7 @@ internal sealed unsafe class UdpScanner : IDisposable
             {
                 sink.Flush();
             }
-            Poll(wait, pass, sink, counts);
+            Poll(wait, pass, sink);
             Expire();
         }
         return pass;
@@ -281,7 +262,7 @@ internal sealed unsafe class UdpScanner : IDisposable
         Again,
     }
 
-    private SendOutcome TrySend(ScanTarget target, int port, int unit, bool canary, Pass pass, IPortResultSink sink, ScanCounts counts)
+    private SendOutcome TrySend(ScanTarget target, int port, int unit, bool canary, Pass pass, IPortResultSink sink)
     {
         var socketAddress = target.SocketAddress;
         var fd = Socket(socketAddress.Family, SockDgram | SockNonBlock | SockCloexec, 0);
@@ -322,12 +303,12 @@ internal sealed unsafe class UdpScanner : IDisposable
                 return SendOutcome.Again;
             case ECONNREFUSED:
                 Close(fd);
-                Settle(pass, new Probe(target, port, 0, 0, unit, canary), PortState.Closed, 0, sink, counts);
+                Settle(pass, new Probe(target, port, 0, 0, unit, canary), PortState.Closed, 0, sink);
                 return SendOutcome.Settled;
             case ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM:
                 // No route, a broadcast address, or a local firewall: nmap calls these filtered.
                 Close(fd);
-                Settle(pass, new Probe(target, port, 0, 0, unit, canary), PortState.Filtered, 0, sink, counts);
+                Settle(pass, new Probe(target, port, 0, 0, unit, canary), PortState.Filtered, 0, sink);
                 return SendOutcome.Settled;
             default:
                 Close(fd);
@@ -337,12 +318,7 @@ internal sealed unsafe class UdpScanner : IDisposable
 
     private void Watch(int fd, Probe probe)
     {
-        var slot = stackalloc byte[EpollEventSize];
-        WriteEpollEvent(slot, EpollIn | EpollErr, fd);
-        if (EpollCtl(_epoll, EpollCtlAdd, fd, slot) != 0)
-        {
-            throw new ScanFailedException($"epoll_ctl failed (errno {LastError})");
-        }
+        _epoll.Add(fd, EpollIn | EpollErr);
         _inFlight[fd] = probe;
         _sent.Enqueue((fd, probe.Sequence));
     }
@@ -351,7 +327,7 @@ internal sealed unsafe class UdpScanner : IDisposable
     /// An answer: a port's is its result; a canary's port-unreachable proves the silence of the
     /// port probed just before it, and is not reported again (its port was reported closed already).
     /// </summary>
-    private void Settle(Pass pass, Probe probe, PortState state, double rttMs, IPortResultSink sink, ScanCounts counts)
+    private void Settle(Pass pass, Probe probe, PortState state, double rttMs, IPortResultSink sink)
     {
         pass.Responses++;
         pass.LastEvent = Stopwatch.GetTimestamp();
@@ -362,10 +338,10 @@ internal sealed unsafe class UdpScanner : IDisposable
             return;
         }
         unit.Answered = true;
-        Report(probe.Target, probe.Port, state, rttMs, sink, counts);
+        Report(probe.Target, probe.Port, state, rttMs, sink);
     }
 
-    private void Poll(int waitMs, Pass pass, IPortResultSink sink, ScanCounts counts)
+    private void Poll(int waitMs, Pass pass, IPortResultSink sink)
     {
         if (_inFlight.Count == 0)
         {
@@ -376,51 +352,39 @@ internal sealed unsafe class UdpScanner : IDisposable
             return;
         }
         var buffer = stackalloc byte[2048];
-        fixed (byte* events = _events)
+        var ready = _epoll.Wait(waitMs);
+        for (var i = 0; i < ready; i++)
         {
-            var ready = EpollWait(_epoll, events, MaxEvents, waitMs);
-            if (ready < 0)
+            var fd = _epoll.ReadyFd(i);
+            if (!_inFlight.TryGetValue(fd, out var probe))
             {
-                var error = LastError;
-                if (error == EINTR)
-                {
-                    return;
-                }
-                throw new ScanFailedException($"epoll_wait failed (errno {error})");
+                continue;
             }
-            for (var i = 0; i < ready; i++)
+            // Any datagram, even an empty one, is an answer; a queued ICMP error comes back as errno.
+            var read = (int)Recv(fd, buffer, 2048, 0);
+            var errno = read >= 0 ? 0 : LastError;
+            PortState state;
+            switch (errno)
             {
-                var fd = ReadEpollFd(events + (i * EpollEventSize));
-                if (!_inFlight.TryGetValue(fd, out var probe))
-                {
-                    continue;
-                }
-                // Any datagram, even an empty one, is an answer; a queued ICMP error comes back as errno.
-                var read = (int)Recv(fd, buffer, 2048, 0);
-                var errno = read >= 0 ? 0 : LastError;
-                PortState state;
-                switch (errno)
-                {
-                    case 0:
-                        state = PortState.Open;
-                        break;
-                    case ECONNREFUSED:
-                        state = PortState.Closed;
-                        break;
-                    case ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM:
-                        state = PortState.Filtered;
-                        break;
-                    case EAGAIN or EINTR:
-                        continue; // spurious wake-up
-                    default:
-                        throw new ScanFailedException($"UDP answer from {probe.Target.Text} port {probe.Port}: errno {errno}");
-                }
-                _inFlight.Remove(fd);
-                Close(fd);
-                var rtt = Stopwatch.GetTimestamp() - probe.SentAt;
-                Sample(rtt);
-                Settle(pass, probe, state, state == PortState.Open ? rtt * 1000.0 / Stopwatch.Frequency : 0, sink, counts);
+                case 0:
+                    state = PortState.Open;
+                    break;
+                case ECONNREFUSED:
+                    state = PortState.Closed;
+                    break;
+                case ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM:
+                    state = PortState.Filtered;
+                    break;
+                case EAGAIN or EINTR:
+                    continue; // spurious wake-up
+                default:
+                    throw new ScanFailedException($"UDP answer from {probe.Target.Text} port {probe.Port}: errno {errno}");
             }
+            _inFlight.Remove(fd);
+            Close(fd);
+            var rtt = Stopwatch.GetTimestamp() - probe.SentAt;
+            Sample(rtt);
+            Settle(pass, probe, state, state == PortState.Open ? rtt * 1000.0 / Stopwatch.Frequency : 0, sink);
         }
     }
 
@@ -475,7 +439,7 @@ internal sealed unsafe class UdpScanner : IDisposable
             return 0;
         }
         var remaining = head.Probe.SentAt + WaitTicks - Stopwatch.GetTimestamp();
-        return remaining <= 0 ? 0 : (int)Math.Min(int.MaxValue, ((remaining * 1000) + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+        return WaitTime.Milliseconds(remaining);
     }
 
     public void Dispose()
@@ -484,6 +448,6 @@ internal sealed unsafe class UdpScanner : IDisposable
         {
             Close(fd);
         }
-        Close(_epoll);
+        _epoll.Dispose();
     }
 }
