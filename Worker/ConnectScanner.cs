@@ -1,17 +1,28 @@
 using System.Diagnostics;
 using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
 using PortScan.Worker.Native;
+using PortScan.Worker.Probing;
+using PortScan.Worker.Timing;
 using static PortScan.Worker.Native.LinuxSockets;
 
 namespace PortScan.Worker;
 
 /// <summary>
 /// The connect-scan engine: one thread, non-blocking connects, epoll for the ones in flight.
-/// Connects to several hosts share one epoll set and one concurrency limit: the work is walked in
-/// order (host by host), and a slow host's timeouts overlap the next host's connects.
+/// The work is walked in order, host by host; connects to several hosts share one epoll set and
+/// one concurrency limit, so a slow host's timeouts overlap the next host's connects.
 /// <para>
-/// At most <c>concurrency</c> connects are outstanding. With <c>concurrency = 1</c> this is the
-/// original article's scanner: one connect at a time, each waiting up to the timeout.
+/// Each host has its own timing (<see cref="HostTiming"/>): a connect waits the host's adaptive
+/// timeout; a port that stays silent is tried again with a fresh connect, as many times as the
+/// host's evidence says is worth it; connects to a host are paced when its congestion control has
+/// seen loss of our own making. A port that has used up its tries is parked until the host's work
+/// is done, then tried again if the evidence by then allows more, and only then called filtered.
+/// </para>
+/// <para>
+/// At most <c>concurrency</c> connects are outstanding. With concurrency 1 and a fixed timeout
+/// (<see cref="ProbeSettings.Fixed"/>) this is the original article's scanner: one connect at a
+/// time, each waiting up to the timeout, once.
 /// </para>
 /// <para>
 /// A refused socket returns to the TCP CLOSE state and Linux lets it connect again, so refused
@@ -19,144 +30,214 @@ namespace PortScan.Worker;
 /// asking again at once (a second connect()) usually settles the port with no epoll round trip.
 /// </para>
 /// <para>
-/// With a pacer (<c>--max-rate</c>) a connect starts only when its slot is due. With banners
-/// (<c>--banners</c>) an open port's socket stays in the epoll set, now waiting to read, until the
-/// service says something, hangs up or the banner wait ends; nothing is ever sent to it. A socket
-/// waiting for a banner holds a descriptor, so it counts against the concurrency.
+/// With banners (<c>--banners</c>) an open port's socket stays in the epoll set, now waiting to
+/// read, until the service says something, hangs up or the banner wait ends; nothing is ever sent
+/// to it. A socket waiting for a banner holds a descriptor, so it counts against the concurrency.
 /// </para>
 /// </summary>
 internal sealed unsafe class ConnectScanner : IDisposable
 {
-    // Longest single wait, so a stop request is noticed promptly even with long timeouts.
+    // Longest single wait, so a stop request and the congestion control's windows are looked at promptly.
     private const int MaxWaitMs = 100;
 
-    // Out of descriptors or ephemeral ports with nothing in flight to free any: wait, then give up.
-    private static readonly TimeSpan ResourceGiveUp = TimeSpan.FromSeconds(30);
+    private const int StartBatch = 256;
 
-    private readonly long _timeoutTicks;
+    // Answers before a host's round-trip time is worth telling other workers: RFC 6298's estimate settles within a few.
+    private const int AnnounceAfter = 8;
+
     private readonly long _bannerTicks;
+    private readonly HostTimings _timings;
+    private readonly TimingHints _hints;
     private readonly AttemptPacer _pacer;
     private readonly EpollSet _epoll = new();
     // Refused sockets ready for another connect, one stack per address family (IPv4, IPv6).
     private readonly Stack<int> _reusable4 = new();
     private readonly Stack<int> _reusable6 = new();
-    private readonly Dictionary<int, InFlight> _inFlight = [];
-    // Every connect has the same timeout and they start in time order, so deadlines are in FIFO order;
-    // the same holds for banner reads, which have a queue of their own.
-    private readonly Queue<(int Fd, long Sequence)> _deadlines = new();
+    private readonly InFlightProbes<InFlight> _inFlight = new();
+    // Banner reads all wait the same, so their deadlines are in FIFO order.
     private readonly Queue<(int Fd, long Sequence)> _bannerDeadlines = new();
-    private readonly Queue<(ScanTarget Target, int Port)> _retry = new();
+    // Probes to send again with no try counted: a resource shortage or a self-connect was no answer.
+    private readonly Queue<(HostWork Work, int Port, PortProbe? Probe)> _again = new();
+    private readonly Dictionary<HostTiming, HostWork> _hosts = [];
+    // Hosts started and not finished: few at a time, since the work is walked host by host.
+    private readonly List<HostWork> _open = [];
+    private readonly ResourceShortage _shortage = new();
     private long _sequence;
     private int _limit;
 
+    /// <param name="Probe">The port's try history; null for a first try (most ports never need one).</param>
     /// <param name="StartedAt">When the connect (or, when <paramref name="Reading"/>, the banner wait) began.</param>
     /// <param name="RttMs">The handshake's time, kept while the banner is awaited.</param>
-    private readonly record struct InFlight(ScanTarget Target, int Port, long StartedAt, long Sequence, bool Reading = false, double RttMs = 0);
-
-    /// <param name="bannerMs">How long to wait for an open port's banner; 0 for no banners.</param>
-    public ConnectScanner(int timeoutMs, int concurrency, AttemptPacer pacer, int bannerMs)
+    /// <param name="Canary">A probe to a port known to answer, telling the congestion control whether probes are being lost.</param>
+    private readonly record struct InFlight(HostWork Work, int Port, long StartedAt, long Sequence, ProbeWindow Window, PortProbe? Probe,
+        bool Canary, bool Reading = false, double RttMs = 0) : IInFlight
     {
-        _timeoutTicks = timeoutMs * Stopwatch.Frequency / 1000;
-        _bannerTicks = bannerMs * Stopwatch.Frequency / 1000;
-        _pacer = pacer;
-        _limit = concurrency;
+        public HostTiming Host => Work.Timing;
+
+        public long SentAt => StartedAt;
     }
 
-    /// <summary>How many connects may be in flight now; lowered if the process runs out of descriptors.</summary>
-    public int Concurrency => _limit;
-
-    /// <summary>Connects to every (host, port) in order, reporting each outcome to <paramref name="sink"/>.</summary>
-    public void Scan(IEnumerable<(ScanTarget Target, int Port)> items, IPortResultSink sink, CancellationToken cancellationToken)
+    /// <summary>One host's part of this engine's work: what is left to start, in flight, to retry, parked.</summary>
+    private sealed class HostWork(HostTiming timing, int ports)
     {
-        using var next = items.GetEnumerator();
-        var unstarted = next.MoveNext();
-        long starvedSince = 0;
+        public HostTiming Timing { get; } = timing;
+        public int Unstarted { get; set; } = ports;
+        public int InFlight { get; set; }
+        public int Again { get; set; }
+        public bool Started { get; set; }
+        public Queue<PortProbe> Retries { get; } = new();
+        public List<PortProbe> Parked { get; } = [];
+
+        public bool Quiet => Unstarted == 0 && InFlight == 0 && Again == 0 && Retries.Count == 0;
+    }
+
+    public ConnectScanner(ProbeSettings settings, AttemptPacer pacer, HostTimings timings, TimingHints hints)
+    {
+        _timings = timings;
+        _hints = hints;
+        _bannerTicks = settings.BannerMs * Stopwatch.Frequency / 1000;
+        _pacer = pacer;
+        _limit = settings.Concurrency;
+    }
+
+    /// <summary>Connects to every (host, port) of <paramref name="plan"/>, reporting each outcome to <paramref name="sink"/>.</summary>
+    public void Scan(IReadOnlyList<(HostTiming Host, PortSet Ports)> plan, IPortResultSink sink, CancellationToken cancellationToken)
+    {
+        var steps = new List<(HostWork, PortSet)>(plan.Count);
+        foreach (var (host, ports) in plan)
+        {
+            if (_hosts.TryGetValue(host, out var known))
+            {
+                known.Unstarted += ports.Count;
+            }
+            else
+            {
+                known = new HostWork(host, ports.Count);
+                _hosts[host] = known;
+            }
+            steps.Add((known, ports));
+        }
+        var cursor = new PlanCursor(steps);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var starved = false;
-            var paced = false;
-            while (_inFlight.Count < _limit && (_retry.Count > 0 || unstarted))
-            {
-                if (!_pacer.TryTake())
-                {
-                    paced = true;
-                    break;
-                }
-                (ScanTarget Target, int Port) item;
-                if (_retry.Count > 0)
-                {
-                    item = _retry.Dequeue();
-                }
-                else
-                {
-                    item = next.Current;
-                    unstarted = next.MoveNext();
-                }
-                if (!TryStart(item.Target, item.Port, sink))
-                {
-                    _retry.Enqueue(item);
-                    starved = true;
-                    break;
-                }
-            }
-
-            var morePorts = _retry.Count > 0 || unstarted;
-            if (_inFlight.Count == 0 && !morePorts)
+            _hints.ApplyTo(_timings);
+            var (paced, shortage) = StartWhatIsDue(cursor, sink);
+            if (_inFlight.Count == 0 && !cursor.HasNext && _again.Count == 0 && _open.Count == 0)
             {
                 break;
             }
-
-            if (starved)
+            if (shortage)
             {
                 // Never guess a state from a resource error: wait for in-flight connects to free
-                // descriptors and retry the port. Lower the limit only if connects are in flight.
-                if (_inFlight.Count > 0)
+                // descriptors and send again. Lower the limit only if connects are in flight.
+                if (_inFlight.Count == 0)
                 {
-                    _limit = Math.Max(1, _inFlight.Count);
-                }
-                else
-                {
-                    starvedSince = starvedSince == 0 ? Stopwatch.GetTimestamp() : starvedSince;
-                    if (Stopwatch.GetElapsedTime(starvedSince) > ResourceGiveUp)
-                    {
-                        throw new ScanFailedException("out of sockets or ephemeral ports with nothing in flight for 30 s");
-                    }
-                    sink.Flush();
-                    Thread.Sleep(10);
+                    _shortage.WaitWithNothingInFlight(sink);
                     continue;
                 }
+                _limit = Math.Max(1, _inFlight.Count);
             }
-            starvedSince = 0;
+            else
+            {
+                _shortage.Clear();
+            }
 
             // Block only when nothing new can be started (or its slot is not due); flush first so
             // results are never held back by a wait.
-            var wait = _inFlight.Count >= _limit || !morePorts || starved ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs)
-                : paced ? Math.Min(_pacer.MillisecondsUntilNext(), _inFlight.Count > 0 ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs) : MaxWaitMs)
-                : 0;
+            var canStartMore = !paced && !shortage && _inFlight.Count < _limit && (cursor.HasNext || _again.Count > 0 || AnyRetries());
+            var wait = canStartMore ? 0 : Math.Min(MaxWaitMs, MillisecondsToNextEvent(paced, cursor));
             if (wait > 0)
             {
                 sink.Flush();
             }
             Poll(wait, sink);
-            ExpireDeadlines(sink);
+            Expire(sink);
+            Review(sink);
         }
         sink.Flush();
     }
 
+    /// <summary>
+    /// Starts connects while the concurrency, the scan's pacer and the hosts' pacers allow: ports to
+    /// send again first, then retries, then new ports; a canary whenever one of the host's is due.
+    /// </summary>
+    private (bool Paced, bool Shortage) StartWhatIsDue(PlanCursor cursor, IPortResultSink sink)
+    {
+        // A bounded batch: filling 16,384 slots takes half a second of connect() calls on a real
+        // link, and timeouts, retries and the congestion control's verdicts must not wait that long.
+        for (var started = 0; started < StartBatch && _inFlight.Count < _limit; started++)
+        {
+            if (!_pacer.Ready)
+            {
+                return (true, false);
+            }
+            var work = _again.Count > 0 ? _again.Peek().Work : ReadyRetry() ?? (cursor.HasNext ? cursor.Work : null);
+            if (work is null)
+            {
+                return (AnyRetries(), false);
+            }
+            if (!work.Timing.Pacer.Ready)
+            {
+                return (true, false);
+            }
+            int port;
+            PortProbe? probe = null;
+            var canary = work.Timing.CanaryDue;
+            if (canary)
+            {
+                port = work.Timing.CanaryPort!.Value;
+            }
+            else if (_again.Count > 0)
+            {
+                (_, port, probe) = _again.Dequeue();
+                work.Again--;
+            }
+            else if (work.Retries.Count > 0)
+            {
+                probe = work.Retries.Dequeue();
+                port = probe.Port;
+            }
+            else
+            {
+                port = cursor.Take();
+                work.Unstarted--;
+                if (!work.Started)
+                {
+                    work.Started = true;
+                    _open.Add(work);
+                }
+            }
+            _pacer.Take();
+            work.Timing.Pacer.Take();
+            if (!TryStart(work, port, probe, canary, sink))
+            {
+                if (!canary)
+                {
+                    _again.Enqueue((work, port, probe));
+                    work.Again++;
+                }
+                return (false, true);
+            }
+        }
+        return (false, false);
+    }
+
+    private HostWork? ReadyRetry() => _open.Find(w => w.Retries.Count > 0 && w.Timing.Pacer.Ready);
+
+    private bool AnyRetries() => _open.Exists(w => w.Retries.Count > 0);
+
     private Stack<int> Reusable(TargetSocketAddress address) => address.Family == AfInet ? _reusable4 : _reusable6;
 
     /// <summary>Starts one connect; false when the process is out of descriptors or ports for now.</summary>
-    private bool TryStart(ScanTarget target, int port, IPortResultSink sink)
+    private bool TryStart(HostWork work, int port, PortProbe? probe, bool canary, IPortResultSink sink)
     {
-        var socketAddress = target.SocketAddress;
+        var socketAddress = work.Timing.Target.SocketAddress;
         var reusable = Reusable(socketAddress);
         var fd = reusable.Count > 0 ? reusable.Pop() : Socket(socketAddress.Family, SockStream | SockNonBlock | SockCloexec, 0);
         if (fd < 0)
         {
             var error = LastError;
-            return error is EMFILE or ENFILE or ENOBUFS or ENOMEM
-                ? false
-                : throw new ScanFailedException($"socket() failed (errno {error})");
+            return SocketErrors.IsShortage(error) ? false : throw new ScanFailedException($"socket() failed (errno {error})");
         }
 
         var startedAt = Stopwatch.GetTimestamp();
@@ -172,34 +253,31 @@ internal sealed unsafe class ConnectScanner : IDisposable
             }
         }
         var errno = result == 0 ? 0 : LastError;
-
-        if (errno is EALREADY or EINPROGRESS)
-        {
-            Watch(fd, target, port, startedAt);
-            return true;
-        }
-        if (errno is EADDRNOTAVAIL or EAGAIN or ENOBUFS or ENOMEM)
+        if (SocketErrors.IsShortage(errno))
         {
             Close(fd);
             return false;
         }
-        Settle(fd, new InFlight(target, port, startedAt, 0), errno, registered: false, sink);
-        return true;
-    }
 
-    private void Watch(int fd, ScanTarget target, int port, long startedAt)
-    {
-        _epoll.Add(fd, EpollOut | EpollErr | EpollHup);
-        var sequence = ++_sequence;
-        _inFlight[fd] = new InFlight(target, port, startedAt, sequence);
-        _deadlines.Enqueue((fd, sequence));
+        // A canary is the congestion control's, not the scan's: it never holds up a host's end.
+        var window = canary ? work.Timing.CanarySent() : work.Timing.Sent(retry: probe is not null);
+        work.InFlight += canary ? 0 : 1;
+        var entry = new InFlight(work, port, startedAt, ++_sequence, window, probe, canary);
+        if (errno is EALREADY or EINPROGRESS)
+        {
+            _epoll.Add(fd, EpollOut | EpollErr | EpollHup);
+            _inFlight.Add(fd, entry);
+            return true;
+        }
+        Settle(fd, entry, errno, registered: false, sink);
+        return true;
     }
 
     private void Poll(int waitMs, IPortResultSink sink)
     {
         if (_inFlight.Count == 0)
         {
-            // Nothing to wait for but the pacer's next slot.
+            // Nothing to wait for but a pacer's next slot.
             if (waitMs > 0)
             {
                 Thread.Sleep(waitMs);
@@ -221,7 +299,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
             }
             // A second connect() reports the outcome: 0 when established, else the socket error.
             int result;
-            var socketAddress = entry.Target.SocketAddress;
+            var socketAddress = entry.Work.Timing.Target.SocketAddress;
             fixed (byte* sockaddr = socketAddress.WithPort(entry.Port))
             {
                 result = Connect(fd, sockaddr, socketAddress.Length);
@@ -229,7 +307,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
             var errno = result == 0 ? 0 : LastError;
             if (errno is EALREADY or EINPROGRESS)
             {
-                _inFlight[fd] = entry; // spurious wake-up: still connecting
+                _inFlight.Restore(fd, entry); // spurious wake-up: still connecting
                 continue;
             }
             Settle(fd, entry, errno, registered: true, sink);
@@ -238,32 +316,42 @@ internal sealed unsafe class ConnectScanner : IDisposable
 
     private void Settle(int fd, InFlight entry, int errno, bool registered, IPortResultSink sink)
     {
-        var (target, port) = (entry.Target, entry.Port);
+        var (work, port) = (entry.Work, entry.Port);
+        var timing = work.Timing;
+        var rtt = Stopwatch.GetTimestamp() - entry.StartedAt;
         switch (errno)
         {
             case 0 or EISCONN:
                 if (TargetSocketAddress.IsSelfConnected(fd))
                 {
-                    // No listener: the socket met itself. Retry with a fresh socket (another source port).
+                    // No listener: the socket met itself. Send again from another source port; no try counted.
                     Abort(fd);
-                    _retry.Enqueue((target, port));
+                    Unsent(entry);
                     return;
                 }
-                var rtt = Stopwatch.GetElapsedTime(entry.StartedAt).TotalMilliseconds;
+                if (entry.Canary)
+                {
+                    Abort(fd);
+                    entry.Window.CanaryAnswered();
+                    return;
+                }
+                timing.Answered(port, closed: false, entry.Probe, rtt);
+                var rttMs = rtt * 1000.0 / Stopwatch.Frequency;
                 if (_bannerTicks > 0)
                 {
-                    AwaitBanner(fd, entry with { RttMs = rtt }, registered);
+                    AwaitBanner(fd, entry with { RttMs = rttMs }, registered);
                     return;
                 }
                 Abort(fd);
-                sink.Report(target, Transport.Tcp, port, PortState.Open, rtt);
+                work.InFlight--;
+                sink.Report(timing.Target, Transport.Tcp, port, PortState.Open, rttMs);
                 return;
             case ECONNREFUSED:
                 if (registered)
                 {
                     _epoll.Remove(fd);
                 }
-                var reusable = Reusable(target.SocketAddress);
+                var reusable = Reusable(timing.Target.SocketAddress);
                 if (reusable.Count < _limit)
                 {
                     reusable.Push(fd);
@@ -272,21 +360,47 @@ internal sealed unsafe class ConnectScanner : IDisposable
                 {
                     Close(fd);
                 }
-                sink.Report(target, Transport.Tcp, port, PortState.Closed, 0);
+                if (entry.Canary)
+                {
+                    entry.Window.CanaryAnswered();
+                    return;
+                }
+                timing.Answered(port, closed: true, entry.Probe, rtt);
+                work.InFlight--;
+                sink.Report(timing.Target, Transport.Tcp, port, PortState.Closed, 0);
                 return;
-            case ETIMEDOUT or ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM or ECONNRESET:
-                // No answer, an ICMP unreachable, or a local firewall: nmap calls all of these filtered.
+            case var error when error is ETIMEDOUT or ECONNRESET || SocketErrors.IsUnreachable(error):
+                // An ICMP unreachable or a local firewall: nmap's filtered, and no sign of loss.
                 Close(fd);
-                sink.Report(target, Transport.Tcp, port, PortState.Filtered, 0);
+                if (entry.Canary)
+                {
+                    entry.Window.CanaryAnswered();
+                    return;
+                }
+                work.InFlight--;
+                sink.Report(timing.Target, Transport.Tcp, port, PortState.Filtered, 0);
                 return;
-            case EADDRNOTAVAIL or EAGAIN or ENOBUFS or ENOMEM:
+            case var error when SocketErrors.IsShortage(error):
                 Close(fd);
-                _retry.Enqueue((target, port));
+                Unsent(entry);
                 return;
             default:
                 Close(fd);
-                throw new ScanFailedException($"connect to {target.Text} port {port} failed with errno {errno}");
+                throw new ScanFailedException($"connect to {timing.Target.Text} port {port} failed with errno {errno}");
         }
+    }
+
+    /// <summary>A connect that never reached the host: a port's is sent again, a canary's is forgotten.</summary>
+    private void Unsent(InFlight entry)
+    {
+        if (entry.Canary)
+        {
+            entry.Window.CanaryUnsent();
+            return;
+        }
+        entry.Work.InFlight--;
+        entry.Work.Again++;
+        _again.Enqueue((entry.Work, entry.Port, entry.Probe));
     }
 
     /// <summary>Keeps an open port's socket, now waiting to read what the service says first.</summary>
@@ -301,8 +415,9 @@ internal sealed unsafe class ConnectScanner : IDisposable
         {
             _epoll.Add(fd, readable);
         }
+        // A new sequence: the host's connect deadline for this descriptor no longer applies.
         var sequence = ++_sequence;
-        _inFlight[fd] = connected with { StartedAt = Stopwatch.GetTimestamp(), Sequence = sequence, Reading = true };
+        _inFlight.Restore(fd, connected with { StartedAt = Stopwatch.GetTimestamp(), Sequence = sequence, Reading = true });
         _bannerDeadlines.Enqueue((fd, sequence));
     }
 
@@ -321,57 +436,140 @@ internal sealed unsafe class ConnectScanner : IDisposable
             length += read;
         }
         Abort(fd);
+        entry.Work.InFlight--;
         var banner = Banner.Escape(new ReadOnlySpan<byte>(buffer, length));
-        sink.Report(entry.Target, Transport.Tcp, entry.Port, PortState.Open, entry.RttMs, banner.Length > 0 ? banner : null);
+        sink.Report(entry.Work.Timing.Target, Transport.Tcp, entry.Port, PortState.Open, entry.RttMs, banner.Length > 0 ? banner : null);
     }
 
-    private void ExpireDeadlines(IPortResultSink sink)
+    private void Expire(IPortResultSink sink)
     {
         var now = Stopwatch.GetTimestamp();
-        while (NextLive(_deadlines) is { } connect && now - connect.Entry.StartedAt >= _timeoutTicks)
+        while (_inFlight.TryExpire(now, out var fd, out var silent))
         {
-            _deadlines.Dequeue();
-            _inFlight.Remove(connect.Fd);
-            Close(connect.Fd); // closing also removes it from the epoll set
-            sink.Report(connect.Entry.Target, Transport.Tcp, connect.Entry.Port, PortState.Filtered, 0);
+            Close(fd); // closing also removes it from the epoll set
+            var work = silent.Work;
+            if (silent.Canary)
+            {
+                silent.Window.CanaryLost();
+                continue;
+            }
+            work.InFlight--;
+            var probe = silent.Probe ?? new PortProbe(work.Timing, silent.Port);
+            switch (work.Timing.TimedOut(silent.Window, probe))
+            {
+                case Silence.TryAgain:
+                    work.Retries.Enqueue(probe);
+                    break;
+                case Silence.Park:
+                    work.Parked.Add(probe);
+                    break;
+                default:
+                    probe.Finished = true;
+                    sink.Report(work.Timing.Target, Transport.Tcp, probe.Port, PortState.Filtered, 0);
+                    break;
+            }
         }
-        while (NextLive(_bannerDeadlines) is { } silent && now - silent.Entry.StartedAt >= _bannerTicks)
+        while (_bannerDeadlines.TryPeek(out var head))
         {
+            if (!_inFlight.TryGet(head.Fd, out var reading) || reading.Sequence != head.Sequence)
+            {
+                _bannerDeadlines.Dequeue(); // read already
+                continue;
+            }
+            if (now - reading.StartedAt < _bannerTicks)
+            {
+                break;
+            }
             // Open, and said nothing within the wait: many services (HTTP) wait for the client.
             _bannerDeadlines.Dequeue();
-            _inFlight.Remove(silent.Fd);
-            Abort(silent.Fd);
-            sink.Report(silent.Entry.Target, Transport.Tcp, silent.Entry.Port, PortState.Open, silent.Entry.RttMs);
+            _inFlight.Remove(head.Fd, out _);
+            Abort(head.Fd);
+            reading.Work.InFlight--;
+            sink.Report(reading.Work.Timing.Target, Transport.Tcp, reading.Port, PortState.Open, reading.RttMs);
         }
     }
 
-    /// <summary>The queue's first entry still waiting, dropping those settled already.</summary>
-    private (int Fd, InFlight Entry)? NextLive(Queue<(int Fd, long Sequence)> deadlines)
+    /// <summary>
+    /// Lets each open host's congestion control judge the evidence that is in, and finishes hosts
+    /// whose work is done: once every window is judged, parked ports the evidence now allows
+    /// another try go back in the queue; the rest are filtered.
+    /// </summary>
+    private void Review(IPortResultSink sink)
     {
-        while (deadlines.TryPeek(out var head))
+        for (var i = _open.Count - 1; i >= 0; i--)
         {
-            if (_inFlight.TryGetValue(head.Fd, out var entry) && entry.Sequence == head.Sequence)
+            var work = _open[i];
+            var timing = work.Timing;
+            var quiet = work.Quiet;
+            if (timing.Judge(hostEnd: quiet, work.Retries.Enqueue) is { } change)
             {
-                return (head.Fd, entry);
+                sink.Tell(new RateMessage(timing.Target.Text, Math.Round(timing.Congestion.Rate, 1), change));
             }
-            deadlines.Dequeue();
+            if (!timing.Announced && timing.Rtt.Samples >= AnnounceAfter)
+            {
+                // Other workers of this host may have no answer to time it by: the coordinator passes this on.
+                timing.Announced = true;
+                sink.Tell(timing.Describe());
+            }
+            if (!quiet || work.Retries.Count > 0)
+            {
+                continue;
+            }
+            var allowed = timing.AllowedTries;
+            foreach (var probe in work.Parked)
+            {
+                if (probe.Parked && probe.CountedTries < allowed && probe.SilentTries < timing.HardCap)
+                {
+                    probe.Parked = false;
+                    work.Retries.Enqueue(probe);
+                }
+            }
+            if (work.Retries.Count > 0)
+            {
+                continue;
+            }
+            foreach (var probe in work.Parked)
+            {
+                // A port parked, refunded and parked again stands in the list twice: report it once.
+                if (probe.Parked)
+                {
+                    (probe.Parked, probe.Finished) = (false, true);
+                    sink.Report(timing.Target, Transport.Tcp, probe.Port, PortState.Filtered, 0);
+                }
+            }
+            work.Parked.Clear();
+            _open.RemoveAt(i);
         }
-        return null;
     }
 
-    private int MillisecondsToNextDeadline()
+    private int MillisecondsToNextEvent(bool paced, PlanCursor cursor)
     {
         var now = Stopwatch.GetTimestamp();
-        var remaining = long.MaxValue;
-        if (NextLive(_deadlines) is { } connect)
+        var ticks = _inFlight.TicksToNextDeadline(now);
+        while (_bannerDeadlines.TryPeek(out var head))
         {
-            remaining = connect.Entry.StartedAt + _timeoutTicks - now;
+            if (_inFlight.TryGet(head.Fd, out var reading) && reading.Sequence == head.Sequence)
+            {
+                ticks = Math.Min(ticks, reading.StartedAt + _bannerTicks - now);
+                break;
+            }
+            _bannerDeadlines.Dequeue();
         }
-        if (NextLive(_bannerDeadlines) is { } reading)
+        var wait = ticks == long.MaxValue ? MaxWaitMs : WaitTime.Milliseconds(ticks);
+        if (paced)
         {
-            remaining = Math.Min(remaining, reading.Entry.StartedAt + _bannerTicks - now);
+            var slot = _pacer.MillisecondsUntilNext();
+            var host = cursor.HasNext ? cursor.Work.Timing.Pacer.MillisecondsUntilNext() : MaxWaitMs;
+            foreach (var work in _open)
+            {
+                if (work.Retries.Count > 0)
+                {
+                    host = Math.Min(host, work.Timing.Pacer.MillisecondsUntilNext());
+                }
+            }
+            wait = Math.Min(wait, Math.Max(slot, host));
         }
-        return remaining == long.MaxValue ? 0 : WaitTime.Milliseconds(remaining);
+        return wait;
     }
 
     /// <summary>Closes with a reset (SO_LINGER 0): no TIME_WAIT left behind on either side for each open port.</summary>
@@ -382,12 +580,48 @@ internal sealed unsafe class ConnectScanner : IDisposable
         Close(fd);
     }
 
+    /// <summary>Walks the plan's (host, ports) pairs one port at a time.</summary>
+    private sealed class PlanCursor
+    {
+        private readonly List<(HostWork Work, PortSet Ports)> _steps;
+        private int _step = -1;
+        private IEnumerator<int>? _ports;
+
+        public PlanCursor(List<(HostWork, PortSet)> steps)
+        {
+            _steps = steps;
+            Advance();
+        }
+
+        public bool HasNext { get; private set; }
+
+        /// <summary>The host of the next port; valid while <see cref="HasNext"/>.</summary>
+        public HostWork Work => _steps[_step].Work;
+
+        public int Take()
+        {
+            var port = _ports!.Current;
+            HasNext = _ports.MoveNext() || Advance();
+            return port;
+        }
+
+        private bool Advance()
+        {
+            while (++_step < _steps.Count)
+            {
+                _ports = _steps[_step].Ports.Ports().GetEnumerator();
+                if (_ports.MoveNext())
+                {
+                    return HasNext = true;
+                }
+            }
+            return HasNext = false;
+        }
+    }
+
     public void Dispose()
     {
-        foreach (var fd in _inFlight.Keys)
-        {
-            Close(fd);
-        }
+        _inFlight.CloseAll();
         foreach (var fd in _reusable4.Concat(_reusable6))
         {
             Close(fd);

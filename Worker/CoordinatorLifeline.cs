@@ -1,13 +1,16 @@
 using System.Runtime.InteropServices;
+using PortScan.Shared.Protocol;
+using PortScan.Worker.Timing;
 
 namespace PortScan.Worker;
 
 /// <summary>
 /// What ties a supervised worker to its coordinator, so that no worker outlives it.
 /// <para>
-/// The coordinator holds the write end of the worker's stdin pipe and never writes to it. When the
-/// coordinator exits for any reason, SIGKILL included, the kernel closes that end and the read
-/// here returns end-of-file: the worker exits at once. Linux's parent-death signal
+/// The coordinator holds the write end of the worker's stdin pipe. When the coordinator exits for
+/// any reason, SIGKILL included, the kernel closes that end and the read here returns end-of-file:
+/// the worker exits at once. While it lives, the coordinator writes protocol lines there: timing
+/// hints (another worker's round-trip time for a host this one scans too); any other line is ignored. Linux's parent-death signal
 /// (PR_SET_PDEATHSIG) is not used: it fires when the forking <em>thread</em> exits, and .NET may
 /// start a process from a thread-pool thread that is later retired, killing a healthy worker.
 /// </para>
@@ -25,23 +28,25 @@ internal static partial class CoordinatorLifeline
     [LibraryImport("libc", EntryPoint = "setpgid", SetLastError = true)]
     private static partial int SetProcessGroup(int pid, int processGroup);
 
-    public static void Hold()
+    public static void Hold(TimingHints hints)
     {
         // Failure leaves the worker in the terminal's group: Ctrl-C then stops it directly, which the coordinator also handles.
         _ = SetProcessGroup(0, 0);
-        var watcher = new Thread(WaitForEndOfFile) { IsBackground = true, Name = "stdin lifeline" };
+        var watcher = new Thread(() => ReadUntilEndOfFile(hints)) { IsBackground = true, Name = "stdin lifeline" };
         watcher.Start();
     }
 
-    private static void WaitForEndOfFile()
+    private static void ReadUntilEndOfFile(TimingHints hints)
     {
-        using var stdin = Console.OpenStandardInput();
-        var buffer = new byte[64];
+        using var stdin = new StreamReader(Console.OpenStandardInput());
         try
         {
-            while (stdin.Read(buffer) > 0)
+            while (stdin.ReadLine() is { } line)
             {
-                // The coordinator sends nothing; anything read is ignored.
+                if (ProtocolCodec.TryParse(line, out var message, out _) && message is TimingMessage hint)
+                {
+                    hints.Add(hint);
+                }
             }
         }
         catch (IOException)

@@ -1,4 +1,5 @@
 using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
 
 namespace PortScan.Worker;
 
@@ -7,6 +8,9 @@ internal interface IPortResultSink
 {
     /// <param name="banner">Escaped by <see cref="Banner.Escape"/>; null when there is none.</param>
     void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null);
+
+    /// <summary>Sends a message about the scan itself (a change of pace, a host's timing), after the results before it.</summary>
+    void Tell(WorkerMessage message);
 
     /// <summary>Called when an engine is about to wait, so buffered results reach the reader first.</summary>
     void Flush();

@@ -5,6 +5,7 @@ using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
 using PortScan.Shared.Work;
 using PortScan.Worker;
+using PortScan.Worker.Timing;
 
 // portscan-worker: scans one slice (hosts and ports) and speaks the JSON-lines protocol on stdout (docs/protocol.md).
 // Exit codes: 0 ports scanned, 1 scan failed (an error message was sent), 2 bad arguments,
@@ -22,29 +23,22 @@ catch (FormatException e)
 }
 
 var stopwatch = Stopwatch.StartNew();
+var hints = new TimingHints();
 if (arguments.Supervised)
 {
-    CoordinatorLifeline.Hold();
+    CoordinatorLifeline.Hold(hints);
 }
 // Every connect in flight holds a descriptor: take all the kernel allows, and size concurrency to it.
 var descriptors = FileDescriptorLimit.RaiseSoftToHard();
-var concurrency = Math.Min(arguments.Concurrency, Math.Max(1, descriptors - FileDescriptorLimit.Reserve));
-if (concurrency < arguments.Concurrency)
+var probes = arguments.Probes with { Concurrency = Math.Min(arguments.Probes.Concurrency, Math.Max(1, descriptors - FileDescriptorLimit.Reserve)) };
+if (probes.Concurrency < arguments.Probes.Concurrency)
 {
-    Console.Error.WriteLine($"portscan-worker {arguments.WorkerId}: open-file limit {descriptors} allows {concurrency} connects in flight, not {arguments.Concurrency}");
+    Console.Error.WriteLine($"portscan-worker {arguments.WorkerId}: open-file limit {descriptors} allows {probes.Concurrency} probes in flight, not {arguments.Probes.Concurrency}");
 }
 
 using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
 var writer = new ResultWriter(stdout);
-writer.Send(new HelloMessage(
-    ProtocolCodec.Version,
-    arguments.WorkerId,
-    Environment.ProcessId,
-    arguments.Work.ToString(),
-    arguments.TimeoutMs,
-    concurrency,
-    arguments.MaxRate,
-    arguments.BannerMs));
+writer.Send(new HelloMessage(ProtocolCodec.Version, arguments.WorkerId, Environment.ProcessId, arguments.Work.ToString(), probes));
 
 // On SIGTERM or SIGINT, stop starting connects and report what is finished: the coordinator
 // then knows exactly which ports are left.
@@ -58,19 +52,22 @@ void Stop(PosixSignalContext context)
 }
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+// One timing a host, shared by both engines.
+var hosts = new HostTimings(probes);
 try
 {
     // TCP first, then UDP, as nmap lists them; one pacer for both, so --max-rate holds across them.
-    var pacer = new AttemptPacer(arguments.MaxRate);
-    using (var tcp = new ConnectScanner(arguments.TimeoutMs, concurrency, pacer, arguments.BannerMs))
+    var pacer = new AttemptPacer(probes.MaxRate);
+    using (var tcp = new ConnectScanner(probes, pacer, hosts, hints))
     {
-        tcp.Scan(Items(arguments.Work, Transport.Tcp), writer, cancellation.Token);
+        tcp.Scan(hosts.Plan(arguments.Work, Transport.Tcp), writer, cancellation.Token);
     }
     if (!cancellation.IsCancellationRequested && arguments.Work.Segments.Any(s => !s.Ports.Udp.IsEmpty))
     {
-        using var udp = new UdpScanner(arguments.TimeoutMs, concurrency, pacer);
-        udp.Scan(Items(arguments.Work, Transport.Udp), writer, cancellation.Token);
+        using var udp = new UdpScanner(probes, pacer);
+        udp.Scan(hosts.Plan(arguments.Work, Transport.Udp), writer, cancellation.Token);
     }
+    SendTimings();
     if (cancellation.IsCancellationRequested)
     {
         writer.Send(new ErrorMessage($"stopped by signal {signal} before all its ports were scanned"));
@@ -82,24 +79,18 @@ try
 }
 catch (ScanFailedException e)
 {
-    writer.Flush();
+    SendTimings();
     writer.Send(new ErrorMessage(e.Message));
     Console.Error.WriteLine($"portscan-worker {arguments.WorkerId}: {e.Message}");
     return 1;
 }
 
-// Every host-port of one transport, in the work's order, with one ScanTarget a host.
-static IEnumerable<(ScanTarget Target, int Port)> Items(WorkSet work, Transport transport)
+// What the network did, a host at a time, after every result: the reports print it beside them.
+void SendTimings()
 {
-    foreach (var segment in work.Segments)
+    writer.Flush();
+    foreach (var host in hosts.All)
     {
-        foreach (var host in segment.Hosts)
-        {
-            var target = new ScanTarget(host);
-            foreach (var port in segment.Ports[transport].Ports())
-            {
-                yield return (target, port);
-            }
-        }
+        writer.Send(host.Describe());
     }
 }

@@ -81,6 +81,12 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
         }
     }
 
+    public void Tell(WorkerMessage message)
+    {
+        Flush();
+        Send(message);
+    }
+
     private Batch BatchOf(ScanTarget target, Transport transport)
     {
         // Nearly every result is for the same host as the one before: skip the lookup then.

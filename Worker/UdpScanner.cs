@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
 using PortScan.Worker.Native;
+using PortScan.Worker.Probing;
+using PortScan.Worker.Timing;
 using static PortScan.Worker.Native.LinuxSockets;
 
 namespace PortScan.Worker;
@@ -24,17 +27,15 @@ namespace PortScan.Worker;
 /// rate-limits; six, each at half the pace, for a host that answered before and fell silent).
 /// </para>
 /// <para>
-/// How long to wait for an answer adapts as nmap's does: the smoothed round-trip time plus four
-/// deviations (RFC 6298), at least <see cref="MinWaitMs"/> and at most the scan's timeout, which is
-/// also the wait before the first answer.
+/// How long to wait for an answer is the host's adaptive timeout (<see cref="HostTiming"/>, shared
+/// with the TCP engine, so a host scanned for both starts UDP with what TCP measured). Passes are
+/// capped at --max-retries + 1. The canaries and paced passes are UDP's own congestion control:
+/// what limits a UDP scan is the host's ICMP budget, not our sending rate.
 /// </para>
 /// </summary>
 internal sealed unsafe class UdpScanner : IDisposable
 {
     private const int MaxWaitMs = 100;
-
-    /// <summary>The least wait for an answer, nmap's --min-rtt-timeout default.</summary>
-    private const int MinWaitMs = 100;
 
     /// <summary>
     /// Passes in a row with no answer at all that end the scan of ports whose host never answered.
@@ -63,33 +64,29 @@ internal sealed unsafe class UdpScanner : IDisposable
     // The next pass is paced at this share of the rate answers came back at: below the limit, not at it.
     private const double PaceMargin = 0.8;
 
-    private static readonly TimeSpan ResourceGiveUp = TimeSpan.FromSeconds(30);
-
-    private readonly long _timeoutTicks;
     private readonly int _limit;
+    private readonly int _maxPasses;
     private readonly AttemptPacer _pacer;
     private readonly EpollSet _epoll = new();
-    private readonly Dictionary<int, Probe> _inFlight = [];
-    private readonly Queue<(int Fd, long Sequence)> _sent = new();
+    private readonly InFlightProbes<Probe> _inFlight = new();
+    private readonly ResourceShortage _shortage = new();
 
     // A port of each host known to be closed: its canary.
-    private readonly Dictionary<System.Net.IPAddress, int> _canaries = [];
+    private readonly Dictionary<HostTiming, int> _canaries = [];
     private long _sequence;
-
-    // RFC 6298 estimator of the answer time, in Stopwatch ticks; 0 until the first answer.
-    private double _smoothedRtt;
-    private double _rttVariance;
 
     /// <param name="Unit">The index of the pass's unit the probe belongs to.</param>
     /// <param name="Canary">True for the canary that follows a silent port's probe.</param>
-    private readonly record struct Probe(ScanTarget Target, int Port, long SentAt, long Sequence, int Unit, bool Canary);
+    private readonly record struct Probe(HostTiming Host, int Port, long SentAt, long Sequence, int Unit, bool Canary) : IInFlight;
 
     /// <summary>One port of a pass, and the canary sent right after it (none in the first pass).</summary>
-    private sealed class Unit(ScanTarget target, int port, int? canary)
+    /// <param name="retry">True from the second pass on: an answer then shows an earlier probe was lost.</param>
+    private sealed class Unit(HostTiming host, int port, int? canary, bool retry)
     {
-        public ScanTarget Target { get; } = target;
+        public HostTiming Host { get; } = host;
         public int Port { get; } = port;
         public int? Canary { get; } = canary;
+        public bool Retry { get; } = retry;
         public bool Answered { get; set; }
         public bool Confirmed { get; set; }
     }
@@ -102,21 +99,23 @@ internal sealed unsafe class UdpScanner : IDisposable
         public long LastEvent { get; set; }
     }
 
-    public UdpScanner(int timeoutMs, int concurrency, AttemptPacer pacer)
+    public UdpScanner(ProbeSettings settings, AttemptPacer pacer)
     {
-        _timeoutTicks = timeoutMs * Stopwatch.Frequency / 1000;
-        _limit = concurrency;
+        _limit = settings.Concurrency;
+        _maxPasses = settings.MaxRetries + 1;
         _pacer = pacer;
     }
 
-    /// <summary>Probes every (host, port), reporting each outcome to <paramref name="sink"/>.</summary>
-    public void Scan(IEnumerable<(ScanTarget Target, int Port)> items, IPortResultSink sink, CancellationToken cancellationToken)
+    /// <summary>Probes every (host, port) of <paramref name="plan"/>, reporting each outcome to <paramref name="sink"/>.</summary>
+    public void Scan(IReadOnlyList<(HostTiming Host, PortSet Ports)> plan, IPortResultSink sink, CancellationToken cancellationToken)
     {
-        var pending = items.Select(i => new Unit(i.Target, i.Port, null)).ToList();
+        var pending = plan.SelectMany(step => step.Ports.Ports().Select(port => new Unit(step.Host, port, null, retry: false))).ToList();
         var passPacer = AttemptPacer.Unlimited;
         var darkPasses = 0;
+        var passes = 0;
         while (pending.Count > 0 && !cancellationToken.IsCancellationRequested)
         {
+            passes++;
             var pass = RunPass(new Pass(pending), passPacer, sink, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
@@ -124,18 +123,19 @@ internal sealed unsafe class UdpScanner : IDisposable
             }
             foreach (var unit in pass.Units.Where(u => !u.Answered && u.Confirmed))
             {
-                Report(unit.Target, unit.Port, PortState.OpenFiltered, 0, sink);
+                Report(unit.Host, unit.Port, PortState.OpenFiltered, 0, sink);
             }
             var silent = pass.Units.Where(u => !u.Answered && !u.Confirmed).ToList();
             darkPasses = pass.Responses == 0 ? darkPasses + 1 : 0;
             var enough = silent.Exists(u => u.Canary is not null) ? DarkPassesToStopAnswered
-                : silent.TrueForAll(u => System.Net.IPAddress.IsLoopback(u.Target.Address)) ? DarkPassesToStopLoopback
+                : silent.TrueForAll(u => System.Net.IPAddress.IsLoopback(u.Host.Target.Address)) ? DarkPassesToStopLoopback
                 : DarkPassesToStop;
-            if (darkPasses >= enough)
+            if (darkPasses >= enough || passes >= _maxPasses)
             {
+                // Out of evidence, or of the retries the user allows: silence stands unproven.
                 foreach (var unit in silent)
                 {
-                    Report(unit.Target, unit.Port, PortState.OpenFiltered, 0, sink);
+                    Report(unit.Host, unit.Port, PortState.OpenFiltered, 0, sink);
                 }
                 break;
             }
@@ -152,7 +152,7 @@ internal sealed unsafe class UdpScanner : IDisposable
                 : passPacer.IsLimited ? TimeSpan.FromSeconds(Math.Min(1 / passPacer.PerSecond, MaxPause.TotalSeconds))
                 : TimeSpan.Zero;
             Nap(pause, sink, cancellationToken);
-            pending = [.. silent.Select(u => new Unit(u.Target, u.Port, _canaries.TryGetValue(u.Target.Address, out var canary) ? canary : null))];
+            pending = [.. silent.Select(u => new Unit(u.Host, u.Port, _canaries.TryGetValue(u.Host, out var canary) ? canary : null, retry: true))];
         }
         sink.Flush();
     }
@@ -168,13 +168,13 @@ internal sealed unsafe class UdpScanner : IDisposable
         }
     }
 
-    private void Report(ScanTarget target, int port, PortState state, double rttMs, IPortResultSink sink)
+    private void Report(HostTiming host, int port, PortState state, double rttMs, IPortResultSink sink)
     {
         if (state == PortState.Closed)
         {
-            _canaries.TryAdd(target.Address, port);
+            _canaries.TryAdd(host, port);
         }
-        sink.Report(target, Transport.Udp, port, state, rttMs);
+        sink.Report(host.Target, Transport.Udp, port, state, rttMs);
     }
 
     /// <summary>Sends each unit's probe (and canary) and waits for every answer or timeout.</summary>
@@ -182,7 +182,6 @@ internal sealed unsafe class UdpScanner : IDisposable
     {
         var next = 0;
         var retry = new Queue<(int Unit, bool Canary)>();
-        long starvedSince = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var starved = false;
@@ -202,7 +201,7 @@ internal sealed unsafe class UdpScanner : IDisposable
                 {
                     passPacer.Take();
                     _pacer.Take();
-                    switch (TrySend(unit.Target, isCanary ? unit.Canary!.Value : unit.Port, index, isCanary, pass, sink))
+                    switch (TrySend(unit.Host, isCanary ? unit.Canary!.Value : unit.Port, index, isCanary, pass, sink))
                     {
                         case SendOutcome.Again when !isCanary:
                             retry.Enqueue((index, false));
@@ -231,16 +230,10 @@ internal sealed unsafe class UdpScanner : IDisposable
             }
             if (starved && _inFlight.Count == 0)
             {
-                starvedSince = starvedSince == 0 ? Stopwatch.GetTimestamp() : starvedSince;
-                if (Stopwatch.GetElapsedTime(starvedSince) > ResourceGiveUp)
-                {
-                    throw new ScanFailedException("out of sockets or buffers with nothing in flight for 30 s");
-                }
-                sink.Flush();
-                Thread.Sleep(10);
+                _shortage.WaitWithNothingInFlight(sink);
                 continue;
             }
-            starvedSince = 0;
+            _shortage.Clear();
 
             var wait = _inFlight.Count + 1 >= _limit || !more || starved ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs)
                 : paced ? Math.Min(Math.Max(passPacer.MillisecondsUntilNext(), _pacer.MillisecondsUntilNext()), _inFlight.Count > 0 ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs) : MaxWaitMs)
@@ -262,16 +255,14 @@ internal sealed unsafe class UdpScanner : IDisposable
         Again,
     }
 
-    private SendOutcome TrySend(ScanTarget target, int port, int unit, bool canary, Pass pass, IPortResultSink sink)
+    private SendOutcome TrySend(HostTiming host, int port, int unit, bool canary, Pass pass, IPortResultSink sink)
     {
-        var socketAddress = target.SocketAddress;
+        var socketAddress = host.Target.SocketAddress;
         var fd = Socket(socketAddress.Family, SockDgram | SockNonBlock | SockCloexec, 0);
         if (fd < 0)
         {
             var error = LastError;
-            return error is EMFILE or ENFILE or ENOBUFS or ENOMEM
-                ? SendOutcome.Again
-                : throw new ScanFailedException($"socket() failed (errno {error})");
+            return SocketErrors.IsShortage(error) ? SendOutcome.Again : throw new ScanFailedException($"socket() failed (errno {error})");
         }
         int result;
         fixed (byte* sockaddr = socketAddress.WithPort(port))
@@ -293,34 +284,36 @@ internal sealed unsafe class UdpScanner : IDisposable
             }
         }
         var errno = result >= 0 ? 0 : LastError;
+        if (SocketErrors.IsShortage(errno))
+        {
+            Close(fd);
+            return SendOutcome.Again;
+        }
+        host.Count(retry: pass.Units[unit].Retry && !canary);
         switch (errno)
         {
             case 0:
-                Watch(fd, new Probe(target, port, Stopwatch.GetTimestamp(), ++_sequence, unit, canary));
+                Watch(fd, new Probe(host, port, Stopwatch.GetTimestamp(), ++_sequence, unit, canary));
                 return SendOutcome.Sent;
-            case EAGAIN or ENOBUFS or ENOMEM or EADDRNOTAVAIL:
-                Close(fd);
-                return SendOutcome.Again;
             case ECONNREFUSED:
                 Close(fd);
-                Settle(pass, new Probe(target, port, 0, 0, unit, canary), PortState.Closed, 0, sink);
+                Settle(pass, new Probe(host, port, 0, 0, unit, canary), PortState.Closed, 0, sink);
                 return SendOutcome.Settled;
-            case ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM:
+            case var error when SocketErrors.IsUnreachable(error):
                 // No route, a broadcast address, or a local firewall: nmap calls these filtered.
                 Close(fd);
-                Settle(pass, new Probe(target, port, 0, 0, unit, canary), PortState.Filtered, 0, sink);
+                Settle(pass, new Probe(host, port, 0, 0, unit, canary), PortState.Filtered, 0, sink);
                 return SendOutcome.Settled;
             default:
                 Close(fd);
-                throw new ScanFailedException($"UDP probe to {target.Text} port {port} failed with errno {errno}");
+                throw new ScanFailedException($"UDP probe to {host.Target.Text} port {port} failed with errno {errno}");
         }
     }
 
     private void Watch(int fd, Probe probe)
     {
         _epoll.Add(fd, EpollIn | EpollErr);
-        _inFlight[fd] = probe;
-        _sent.Enqueue((fd, probe.Sequence));
+        _inFlight.Add(fd, probe);
     }
 
     /// <summary>
@@ -338,7 +331,11 @@ internal sealed unsafe class UdpScanner : IDisposable
             return;
         }
         unit.Answered = true;
-        Report(probe.Target, probe.Port, state, rttMs, sink);
+        if (unit.Retry)
+        {
+            probe.Host.LostEarlier();
+        }
+        Report(probe.Host, probe.Port, state, rttMs, sink);
     }
 
     private void Poll(int waitMs, Pass pass, IPortResultSink sink)
@@ -356,7 +353,7 @@ internal sealed unsafe class UdpScanner : IDisposable
         for (var i = 0; i < ready; i++)
         {
             var fd = _epoll.ReadyFd(i);
-            if (!_inFlight.TryGetValue(fd, out var probe))
+            if (!_inFlight.TryGet(fd, out var probe))
             {
                 continue;
             }
@@ -372,82 +369,41 @@ internal sealed unsafe class UdpScanner : IDisposable
                 case ECONNREFUSED:
                     state = PortState.Closed;
                     break;
-                case ENETUNREACH or EHOSTUNREACH or EHOSTDOWN or ENETDOWN or EACCES or EPERM:
+                case var error when SocketErrors.IsUnreachable(error):
                     state = PortState.Filtered;
                     break;
                 case EAGAIN or EINTR:
                     continue; // spurious wake-up
                 default:
-                    throw new ScanFailedException($"UDP answer from {probe.Target.Text} port {probe.Port}: errno {errno}");
+                    throw new ScanFailedException($"UDP answer from {probe.Host.Target.Text} port {probe.Port}: errno {errno}");
             }
-            _inFlight.Remove(fd);
+            _inFlight.Remove(fd, out _);
             Close(fd);
             var rtt = Stopwatch.GetTimestamp() - probe.SentAt;
-            Sample(rtt);
+            probe.Host.Rtt.Add(rtt);
             Settle(pass, probe, state, state == PortState.Open ? rtt * 1000.0 / Stopwatch.Frequency : 0, sink);
         }
     }
 
-    /// <summary>RFC 6298's update of the smoothed round-trip time and its deviation.</summary>
-    private void Sample(long rtt)
-    {
-        if (_smoothedRtt == 0)
-        {
-            _smoothedRtt = rtt;
-            _rttVariance = rtt / 2.0;
-            return;
-        }
-        _rttVariance = (0.75 * _rttVariance) + (0.25 * Math.Abs(_smoothedRtt - rtt));
-        _smoothedRtt = (0.875 * _smoothedRtt) + (0.125 * rtt);
-    }
-
-    /// <summary>How long a probe waits for its answer now, in ticks.</summary>
-    private long WaitTicks => _smoothedRtt == 0
-        ? _timeoutTicks
-        : Math.Min(_timeoutTicks, Math.Max(MinWaitMs * Stopwatch.Frequency / 1000, (long)(_smoothedRtt + (4 * _rttVariance))));
-
-    /// <summary>Probes sent in time order all wait the same, so the oldest expires first; an expired probe leaves its unit unanswered.</summary>
+    /// <summary>Probes past their host's timeout leave their units unanswered.</summary>
     private void Expire()
     {
         var now = Stopwatch.GetTimestamp();
-        var wait = WaitTicks;
-        while (NextLive() is { } head && now - head.Probe.SentAt >= wait)
+        while (_inFlight.TryExpire(now, out var fd, out _))
         {
-            _sent.Dequeue();
-            _inFlight.Remove(head.Fd);
-            Close(head.Fd);
+            Close(fd);
         }
-    }
-
-    private (int Fd, Probe Probe)? NextLive()
-    {
-        while (_sent.TryPeek(out var head))
-        {
-            if (_inFlight.TryGetValue(head.Fd, out var probe) && probe.Sequence == head.Sequence)
-            {
-                return (head.Fd, probe);
-            }
-            _sent.Dequeue();
-        }
-        return null;
     }
 
     private int MillisecondsToNextDeadline()
     {
-        if (NextLive() is not { } head)
-        {
-            return 0;
-        }
-        var remaining = head.Probe.SentAt + WaitTicks - Stopwatch.GetTimestamp();
-        return WaitTime.Milliseconds(remaining);
+        var ticks = _inFlight.TicksToNextDeadline(Stopwatch.GetTimestamp());
+        return ticks == long.MaxValue ? 0 : WaitTime.Milliseconds(ticks);
     }
 
     public void Dispose()
     {
-        foreach (var fd in _inFlight.Keys)
-        {
-            Close(fd);
-        }
+        _inFlight.CloseAll();
         _epoll.Dispose();
     }
 }

@@ -33,7 +33,7 @@ public sealed record BenchReport(
             target,
             request.Ports.ToString(),
             request.Ports.Count,
-            (int)request.Timeout.TotalMilliseconds,
+            request.Probes.TimeoutMs,
             first.Concurrency,
             repeat,
             [.. trials.Select(t => new BenchRun(t.Workers, t.Repeat, Math.Round(t.Seconds, 4),

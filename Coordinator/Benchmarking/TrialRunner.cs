@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
+using PortScan.Shared.Protocol;
 using PortScan.Shared.Slicing;
 using Spectre.Console;
 
@@ -10,12 +11,12 @@ namespace PortScan.Coordinator.Benchmarking;
 /// <summary>Runs real scans (real worker processes) for the demo and the benchmark, showing each while it runs.</summary>
 public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAnsiConsole console, bool interactive)
 {
-    public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, TimeSpan timeout, int concurrency, int repeat, CancellationToken cancellationToken)
+    public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, ProbeSettings probes, int repeat, CancellationToken cancellationToken)
     {
-        var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), timeout, concurrency, ScanDefaults.MaxRetries);
+        var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), probes, ScanDefaults.MaxWorkerRestarts);
         var coordinator = new ScanCoordinator(workerCommand, logger);
         var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers),
             observer => coordinator.RunAsync(request, observer, cancellationToken)).ConfigureAwait(false);
-        return new Trial(label, request.Workers, concurrency, repeat, result);
+        return new Trial(label, request.Workers, probes.Concurrency, repeat, result);
     }
 }

@@ -41,4 +41,12 @@ public static class Durations
         error = "";
         return true;
     }
+
+    /// <summary>For prose: <c>250 ms</c> below a second, <c>1.25 s</c> below a minute, then <c>5 min</c>.</summary>
+    public static string Format(int milliseconds) => milliseconds switch
+    {
+        < 1000 => string.Create(CultureInfo.InvariantCulture, $"{milliseconds} ms"),
+        < 60_000 => string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000.0:0.###} s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 60_000.0:0.##} min"),
+    };
 }

@@ -65,15 +65,24 @@ internal static class OptionFactory
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            var text = result.Tokens[0].Value;
-            if (Durations.TryParse(text, out var value, out var error))
-            {
-                return value;
-            }
-            result.AddError($"{name}: {error}");
-            return default;
-        },
+        CustomParser = result => ParseDuration(result, name) ?? default,
     };
+
+    /// <summary>A duration whose default depends on other options: null when not given.</summary>
+    public static Option<TimeSpan?> Duration(string name, string[] aliases, string description) => new(name, aliases)
+    {
+        Description = description,
+        CustomParser = result => ParseDuration(result, name),
+    };
+
+    private static TimeSpan? ParseDuration(System.CommandLine.Parsing.ArgumentResult result, string name)
+    {
+        var text = result.Tokens[0].Value;
+        if (Durations.TryParse(text, out var value, out var error))
+        {
+            return value;
+        }
+        result.AddError($"{name}: {error}");
+        return null;
+    }
 }

@@ -7,6 +7,7 @@ using PortScan.Coordinator.Lab;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
+using PortScan.Shared.Protocol;
 using Spectre.Console;
 
 namespace PortScan.Coordinator.Commands;
@@ -29,7 +30,8 @@ internal sealed class BenchCommand : Command
     private readonly Option<int> _repeat = OptionFactory.Count("--repeat", "-r", 1, 100, () => 3, "Runs per worker count; the median is reported");
     private readonly Option<int> _concurrency = OptionFactory.Count("--concurrency", "-c", 1, 65535, () => ScanDefaults.Concurrency,
         "Connects in flight per worker: 1 for the article's design, the default for the async engine");
-    private readonly Option<TimeSpan> _timeout = OptionFactory.Duration("--timeout", ScanDefaults.Timeout, "Per-connect timeout");
+    private readonly Option<TimeSpan> _timeout = OptionFactory.Duration("--timeout", TimeSpan.FromSeconds(1),
+        "Per-connect timeout, fixed as in the original article: every probe waits exactly this long, once");
     private readonly Option<int> _start = OptionFactory.Port("--start-port", 1, "First port (default: the lab's first port, or 1)");
     private readonly Option<int> _end = OptionFactory.Port("--end-port", 65535, "Last port (default: the lab's last port, or 65535)");
     private readonly Option<int> _open = OptionFactory.Count("--open", "-O", 0, 65535, () => 2, "Lab: open ports");
@@ -110,16 +112,18 @@ internal sealed class BenchCommand : Command
         var repeat = parse.GetValue(_repeat);
         var concurrency = parse.GetValue(_concurrency);
         var timeout = parse.GetValue(_timeout);
+        // The article's timing: a run's time then depends on the workers and the target, never on how a timeout adapted.
+        var probes = ProbeSettings.Fixed((int)timeout.TotalMilliseconds, concurrency);
         var startedAt = DateTimeOffset.Now;
 
-        console.WriteLine($"Benchmark: {target.Name}, ports {ports} ({ports.Count}), timeout {timeout.TotalMilliseconds:0} ms, {concurrency} connect(s) in flight per worker, {repeat} run(s) per worker count");
+        console.WriteLine($"Benchmark: {target.Name}, ports {ports} ({ports.Count}), {TimingDescription.Of(probes)} (the article's), {concurrency} connect(s) in flight per worker, {repeat} run(s) per worker count");
         var trials = new List<Trial>();
         var consistent = true;
         foreach (var workers in workerCounts)
         {
             for (var run = 1; run <= repeat; run++)
             {
-                var trial = await runner.RunAsync($"{workers} workers", target, Shared.Ports.PortSet.Of(ports), workers, timeout, concurrency, run, cancellationToken).ConfigureAwait(false);
+                var trial = await runner.RunAsync($"{workers} workers", target, Shared.Ports.PortSet.Of(ports), workers, probes, run, cancellationToken).ConfigureAwait(false);
                 if (trial.Result.Interrupted)
                 {
                     return ExitCodes.Interrupted;

@@ -7,6 +7,7 @@ using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
 using PortScan.Shared.Slicing;
 using Spectre.Console;
 
@@ -41,6 +42,7 @@ internal sealed class DemoCommand : Command
     {
         var workers = parse.GetValue(_workers);
         var timeout = parse.GetValue(_timeout);
+        var timeoutMs = (int)timeout.TotalMilliseconds;
         var console = TerminalConsole.Create(parse.InvocationConfiguration.Output, out var interactive);
         using var loggers = ConsoleLogging.Create(verbose: false);
         var runner = new TrialRunner(WorkerCommand.NextToCoordinator(), loggers.CreateLogger("portscan"), console, interactive);
@@ -53,6 +55,9 @@ internal sealed class DemoCommand : Command
         console.WriteLine($"Lab target on {lab.Address}: open {lab.Open}, closed {(lab.Closed?.ToString() ?? "none")}, filtered {lab.Filtered}.");
         console.WriteLine($"A filtered port never answers, so each connect to one waits the whole {timeout.TotalMilliseconds:0} ms timeout.");
         console.WriteLine($"One connect at a time, one worker needs about {filtered} x {timeout.TotalSeconds:0.###} s = {filtered * timeout.TotalSeconds:0.0} s.");
+        // Every run gets the article's timing, even the async engine (whose scans adapt the timeout
+        // by default), so that the runs differ in their parallelism only.
+        console.WriteLine($"Timing: {TimingDescription.Of(ProbeSettings.Fixed(timeoutMs, 1))} (the article's), in every run, so that only the parallelism differs.");
         console.WriteLine();
         console.WriteLine($"The range is split into one contiguous slice per worker ({workers} workers):");
         PlanCommand.Write(parse.InvocationConfiguration.Output, PortSelection.OfTcp(PortSet.Of(lab.Ports)), workers);
@@ -68,7 +73,7 @@ internal sealed class DemoCommand : Command
         foreach (var (label, runWorkers, concurrency) in plan)
         {
             console.MarkupLine($"[bold]Run {trials.Count + 1}/{plan.Length}: {label}[/] ({concurrency} connect{(concurrency == 1 ? "" : "s")} in flight per worker)");
-            var trial = await runner.RunAsync(label, target, PortSet.Of(lab.Ports), runWorkers, timeout, concurrency, 1, cancellationToken).ConfigureAwait(false);
+            var trial = await runner.RunAsync(label, target, PortSet.Of(lab.Ports), runWorkers, ProbeSettings.Fixed(timeoutMs, concurrency), 1, cancellationToken).ConfigureAwait(false);
             if (!trial.Result.Complete)
             {
                 console.WriteLine("The demo was interrupted.");

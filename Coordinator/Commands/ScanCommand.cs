@@ -19,16 +19,8 @@ internal sealed class ScanCommand : Command
     private readonly Option<string?> _exclude = new("--exclude") { Description = "Comma-separated targets to leave out, in the same syntax" };
     private readonly Option<string?> _excludeFile = new("--excludefile") { Description = "Leave out the targets listed in FILE (same layout as -iL)" };
     private readonly PortOptions _ports = new();
-    private readonly Option<TimeSpan> _timeout = OptionFactory.Duration("--timeout", ScanDefaults.Timeout,
-        "Per-connect timeout, and the longest wait for a UDP answer: 250ms, 1s, 1.5s, or plain milliseconds");
-    private readonly Option<double?> _maxRate = OptionFactory.Rate("--max-rate", 10_000_000,
-        "At most N connects and UDP probes a second across all workers, each worker taking an equal share (as nmap's --max-rate)");
-    private readonly Option<bool> _banners = new("--banners") { Description = "After each TCP connect, read what the service says first (sending nothing) and show it" };
-    private readonly Option<TimeSpan> _bannerTimeout = OptionFactory.Duration("--banner-timeout", ScanDefaults.BannerWait,
-        "With --banners: how long to wait for a service to speak first");
-    private readonly Option<int> _concurrency = OptionFactory.Count("--concurrency", "-c", 1, 65535, () => ScanDefaults.Concurrency,
-        "Connects in flight per worker; 1 is the original one-connect-at-a-time scanner (default: from the open-file limit)");
-    private readonly Option<int> _maxRetries = OptionFactory.Count("--max-retries", null, 0, 10, () => ScanDefaults.MaxRetries,
+    private readonly ProbeOptions _probes = new();
+    private readonly Option<int> _maxWorkerRestarts = OptionFactory.Count("--max-worker-restarts", null, 0, 10, () => ScanDefaults.MaxWorkerRestarts,
         "Replacement workers a slice may have when its worker dies, hangs or breaks the protocol; each scans only the ports still unscanned");
     private readonly Option<string?> _workerPath = new("--worker-path")
     {
@@ -58,12 +50,8 @@ internal sealed class ScanCommand : Command
         Add(_exclude);
         Add(_excludeFile);
         _ports.AddTo(this);
-        Add(_timeout);
-        Add(_concurrency);
-        Add(_maxRetries);
-        Add(_maxRate);
-        Add(_banners);
-        Add(_bannerTimeout);
+        _probes.AddTo(this);
+        Add(_maxWorkerRestarts);
         Add(_workerPath);
         Add(_format);
         Add(_output);
@@ -132,11 +120,8 @@ internal sealed class ScanCommand : Command
             parse.GetValue(_excludeFile),
             _ports.Ports(parse),
             parse.GetValue(_ports.Workers),
-            parse.GetValue(_timeout),
-            parse.GetValue(_concurrency),
-            parse.GetValue(_maxRetries),
-            parse.GetValue(_maxRate) ?? 0,
-            parse.GetValue(_banners) ? parse.GetValue(_bannerTimeout) : TimeSpan.Zero,
+            _probes.Probes(parse),
+            parse.GetValue(_maxWorkerRestarts),
             parse.GetValue(_workerPath),
             format,
             files,

@@ -110,7 +110,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             throw new UsageException($"{hosts.Count:N0} hosts × {settings.Ports.Count:N0} ports is more than the {WorkList.MaxCount:N0} host-ports one scan holds; split the scan");
         }
         var workers = (int)Math.Min(settings.Workers, (long)hosts.Count * settings.Ports.Count);
-        return new ScanRequest(hosts, settings.Ports, workers, settings.Timeout, settings.Concurrency, settings.MaxRetries, settings.MaxRate, settings.BannerWait);
+        return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts);
     }
 
     /// <summary>No port is lost silently: every unscanned host-port is named, with the reason.</summary>

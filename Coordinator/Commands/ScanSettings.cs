@@ -1,5 +1,6 @@
 using PortScan.Coordinator.Output;
 using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
 
 namespace PortScan.Coordinator.Commands;
 
@@ -10,8 +11,8 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="WorkerPath">A stand-in for portscan-worker (hidden option, for tests of misbehaving workers); null for the real one.</param>
 /// <param name="Format">What stdout carries when no report file is asked for.</param>
 /// <param name="Files">Reports to write to files (-o, -oN, -oX, -oG, -oA), each atomically.</param>
-/// <param name="MaxRate">Attempts a second across all workers (--max-rate); 0 for no limit.</param>
-/// <param name="BannerWait">How long to wait for each open TCP port's banner (--banners); zero for none.</param>
+/// <param name="Probes">How workers probe: timeouts, retries, concurrency, banners, and the scan-wide --max-rate.</param>
+/// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails (--max-worker-restarts).</param>
 /// <param name="CommandLine">The command as typed, for the reports that quote it as nmap does.</param>
 public sealed record ScanSettings(
     IReadOnlyList<string> Targets,
@@ -20,11 +21,8 @@ public sealed record ScanSettings(
     string? ExcludeFile,
     PortSelection Ports,
     int Workers,
-    TimeSpan Timeout,
-    int Concurrency,
-    int MaxRetries,
-    double MaxRate,
-    TimeSpan BannerWait,
+    ProbeSettings Probes,
+    int MaxWorkerRestarts,
     string? WorkerPath,
     ReportFormat Format,
     IReadOnlyList<(ReportFormat Format, string Path)> Files,

@@ -16,10 +16,8 @@ public sealed record JsonReport(
     bool Complete,
     double ElapsedMs,
     int Workers,
-    int TimeoutMs,
-    int Concurrency,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double MaxRate,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int BannerMs,
+    JsonProbes Probes,
+    int MaxWorkerRestarts,
     IReadOnlyList<JsonHost> Hosts,
     IReadOnlyList<JsonSlice> Slices)
 {
@@ -31,6 +29,9 @@ public sealed record JsonReport(
             h.Target.Name,
             h.Target.Address.ToString(),
             new JsonCounts(h.Summary.Open, h.Summary.Closed, h.Summary.Filtered, h.Summary.OpenFiltered, h.Summary.Unscanned),
+            h.Network is { } n
+                ? new JsonNetwork(Round(n.SrttMs), Round(n.RttVarMs), n.TimeoutMs, n.RttSamples, n.Probes, n.Retries, n.Drops, n.Tries)
+                : null,
             [.. h.Ports(context.ShowClosed).Select(p => new JsonPort(
                 p.Port, p.Transport.ToWireName(), p.State.ToWireName(), services[p.Transport, p.Port], p.RttMs, p.Banner))])).ToList();
         var slices = result.Slices.Select(s => new JsonSlice(
@@ -45,13 +46,14 @@ public sealed record JsonReport(
             result.Complete,
             Math.Round(result.Elapsed.TotalMilliseconds, 1),
             result.Slices.Count,
-            (int)request.Timeout.TotalMilliseconds,
-            request.Concurrency,
-            request.MaxRate,
-            (int)request.BannerWait.TotalMilliseconds,
+            JsonProbes.From(request.Probes),
+            request.MaxWorkerRestarts,
             hosts,
             slices);
     }
+
+    /// <summary>Microsecond precision: what a round-trip time measured in user space can honestly claim.</summary>
+    private static double? Round(double? milliseconds) => milliseconds is { } value ? Math.Round(value, 3) : null;
 
     public void Write(TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(this, JsonReportContext.Default.JsonReport));
 
@@ -59,7 +61,31 @@ public sealed record JsonReport(
         JsonSerializer.Deserialize(json, JsonReportContext.Default.JsonReport) ?? throw new JsonException("the document is null");
 }
 
-public sealed record JsonHost(string Target, string Address, JsonCounts Counts, IReadOnlyList<JsonPort> Ports);
+/// <summary>The scan's probe settings (<see cref="Shared.Protocol.ProbeSettings"/>), with the scan-wide <c>maxRate</c> (0 for no limit; <c>bannerMs</c> 0 for no banners).</summary>
+public sealed record JsonProbes(int TimeoutMs, int MinRttTimeoutMs, int InitialRttTimeoutMs, int MaxRetries, int Concurrency, double MaxRate, int BannerMs)
+{
+    public static JsonProbes From(Shared.Protocol.ProbeSettings probes) =>
+        new(probes.TimeoutMs, probes.MinRttTimeoutMs, probes.InitialRttTimeoutMs, probes.MaxRetries, probes.Concurrency, probes.MaxRate, probes.BannerMs);
+}
+
+/// <summary>A host; <c>network</c> is absent when no worker sent timing for it.</summary>
+public sealed record JsonHost(
+    string Target,
+    string Address,
+    JsonCounts Counts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonNetwork? Network,
+    IReadOnlyList<JsonPort> Ports);
+
+/// <summary>What the network did to a host (<see cref="Scanning.HostNetwork"/>); <c>srttMs</c> and <c>rttVarMs</c> are absent when no answer was timed.</summary>
+public sealed record JsonNetwork(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? SrttMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttVarMs,
+    int TimeoutMs,
+    int RttSamples,
+    int Probes,
+    int Retries,
+    int Drops,
+    int Tries);
 
 public sealed record JsonCounts(int Open, int Closed, int Filtered, int OpenFiltered, int Unscanned);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
@@ -17,7 +18,7 @@ public static class TextReport
         var hosts = request.Targets.Count == 1 ? request.Targets[0].ToString() : $"{request.Targets.Count} hosts";
         var ports = request.Ports.Count == 1 ? "1 port" : $"{request.Ports.Count} ports";
         return string.Create(CultureInfo.InvariantCulture,
-            $"Scanning {hosts}, ports {request.Ports} ({ports}{(request.Targets.Count > 1 ? " each" : "")}), {request.Workers} workers, timeout {request.Timeout.TotalMilliseconds:0} ms");
+            $"Scanning {hosts}, ports {request.Ports} ({ports}{(request.Targets.Count > 1 ? " each" : "")}), {request.Workers} workers, {TimingDescription.Of(request.Probes)}");
     }
 
     /// <summary>nmap's verbose-mode line for a port found while the scan runs.</summary>
@@ -60,7 +61,28 @@ public static class TextReport
                 }
             }
         }
+        if (host.Network is { } network)
+        {
+            yield return NetworkLine(network);
+        }
     }
+
+    /// <summary>
+    /// What the network did to the host: <c>Network: srtt 0.08 ms, rttvar 0.05 ms, timeout 100 ms;
+    /// 131,070 probes, 65,535 retries, 12 drops inferred, 2 tries a silent port</c>.
+    /// </summary>
+    public static string NetworkLine(HostNetwork network)
+    {
+        var rtt = network.SrttMs is { } srtt && network.RttVarMs is { } rttVar
+            ? string.Create(CultureInfo.InvariantCulture, $"srtt {srtt:0.00} ms, rttvar {rttVar:0.00} ms")
+            : "no answer timed";
+        var tries = network.Tries > 0 ? $", {Count(network.Tries, "try", "tries")} a silent port" : "";
+        return $"Network: {rtt}, timeout {Durations.Format(network.TimeoutMs)}; {Count(network.Probes, "probe", "probes")}, "
+            + $"{Count(network.Retries, "retry", "retries")}, {Count(network.Drops, "drop", "drops")} inferred{tries}";
+    }
+
+    private static string Count(int count, string one, string many) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count:#,0} {(count == 1 ? one : many)}");
 
     private static string PortLine(PortResult port, string? service, int stateWidth) =>
         $"{port.Name,-11} {port.State.ToWireName().PadRight(stateWidth)} {service}".TrimEnd();

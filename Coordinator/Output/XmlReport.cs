@@ -11,7 +11,8 @@ namespace PortScan.Coordinator.Output;
 /// nmap's own DTD, so tools that read nmap XML read portscan's. The DTD allows only
 /// <c>scanner="nmap"</c>; portscan says who it is in <c>args</c>, <c>version</c> and the opening comment.
 /// A banner goes where nmap puts what it learns of a service: the <c>service</c> element's
-/// <c>extrainfo</c>, and a <c>script</c> element with the id of nmap's own banner script.
+/// <c>extrainfo</c>, and a <c>script</c> element with the id of nmap's own banner script. What the
+/// network did to a host is nmap's <c>times</c> element.
 /// </summary>
 public static class XmlReport
 {
@@ -131,6 +132,11 @@ public static class XmlReport
             }
             xml.WriteEndElement();
             xml.WriteRaw("\n");
+            // The DTD puts times last in a host; nmap writes it, in microseconds, only once a round trip was timed.
+            if (host.Network is { SrttMs: { } srtt, RttVarMs: { } rttVar } network)
+            {
+                Empty(xml, "times", ("srtt", Microseconds(srtt)), ("rttvar", Microseconds(rttVar)), ("to", Microseconds(network.TimeoutMs)));
+            }
             xml.WriteEndElement();
             xml.WriteRaw("\n");
         }
@@ -175,4 +181,6 @@ public static class XmlReport
     }
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Microseconds(double milliseconds) => Math.Round(milliseconds * 1000).ToString("0", CultureInfo.InvariantCulture);
 }

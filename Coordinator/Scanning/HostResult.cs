@@ -3,17 +3,18 @@ using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Scanning;
 
-/// <summary>One host's part of a scan result: its ports (TCP, then UDP, each ascending) and their counts.</summary>
+/// <summary>One host's part of a scan result: its ports (TCP, then UDP, each ascending), their counts, and what the network did.</summary>
 public sealed class HostResult
 {
     private readonly ScanResult _result;
     private readonly int _index;
 
-    internal HostResult(ScanResult result, ResolvedTarget target, int index)
+    internal HostResult(ScanResult result, ResolvedTarget target, int index, HostNetwork? network)
     {
         _result = result;
         _index = index;
         Target = target;
+        Network = network;
         // One pass over the host's ports (65,535 a transport in a full scan), counting each transport apart.
         var counts = new int[2, (int)PortState.OpenFiltered + 1];
         foreach (var port in Ports(includeNotOpen: true))
@@ -31,6 +32,9 @@ public sealed class HostResult
     public ResolvedTarget Target { get; }
 
     public ScanSummary Summary { get; }
+
+    /// <summary>Round-trip times and probe counts for this host; null when no worker sent any.</summary>
+    public HostNetwork? Network { get; }
 
     /// <summary>The counts of one transport's ports.</summary>
     public ScanSummary SummaryOf(Transport transport) => _summaries[(int)transport];

@@ -21,11 +21,17 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
 
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
 
+    // The scan under way (one at a time), for passing one worker's timing of a host on to the others.
+    private SliceTracker[] _slices = [];
+    private readonly HashSet<int> _hinted = [];
+
     public async Task<ScanResult> RunAsync(ScanRequest request, IScanObserver observer, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.Now;
         var stopwatch = Stopwatch.StartNew();
         var slices = SlicePlanner.Plan(request.Work, request.Workers).Select(s => new SliceTracker(s, request.Work)).ToArray();
+        _slices = slices;
+        _hinted.Clear();
         // The first parse sets up System.Text.Json's metadata (tens of ms): do it on another core
         // while the workers start, instead of after their first line arrives.
         var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0, 0)), out _, out _), CancellationToken.None);
@@ -33,15 +39,14 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
         var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
         var launcher = new WorkerLauncher(workerCommand, logger);
-        var watchdog = new WorkerWatchdog(slices.Length, request.Concurrency);
+        var watchdog = new WorkerWatchdog(slices.Length, request.Probes.Concurrency);
         var launches = new List<Task>();
         var running = 0;
 
         void Launch(SliceTracker slice)
         {
             var attempt = slice.NewAttempt();
-            var arguments = new WorkerArguments(attempt.Work, (int)request.Timeout.TotalMilliseconds,
-                request.Concurrency, slice.Slice.Worker, Supervised: true, request.WorkerRate, (int)request.BannerWait.TotalMilliseconds);
+            var arguments = new WorkerArguments(attempt.Work, request.WorkerProbes, slice.Slice.Worker, Supervised: true);
             running++;
             launches.Add(launcher.RunAsync(attempt, [.. arguments.ToArgumentList()], events.Writer));
         }
@@ -84,10 +89,10 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         Finish(attempt, exited.StartError, stopping);
                         observer.WorkerExited(attempt);
                         var slice = attempt.Slice;
-                        if (slice.Unscanned > 0 && !stopping && slice.Attempts.Count <= request.MaxRetries)
+                        if (slice.Unscanned > 0 && !stopping && slice.Attempts.Count <= request.MaxWorkerRestarts)
                         {
-                            logger.LogWarning("worker {Worker}: starting a replacement for the {Count} unscanned host-ports ({Work}), retry {Retry} of {MaxRetries}",
-                                slice.Slice.Worker, slice.Unscanned, slice.UnscannedWork(), slice.Attempts.Count, request.MaxRetries);
+                            logger.LogWarning("worker {Worker}: starting a replacement for the {Count} unscanned host-ports ({Work}), restart {Restart} of {MaxWorkerRestarts}",
+                                slice.Slice.Worker, slice.Unscanned, slice.UnscannedWork(), slice.Attempts.Count, request.MaxWorkerRestarts);
                             Launch(slice);
                         }
                         break;
@@ -171,13 +176,16 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 {
                     Distrust(attempt, $"its hello names worker {hello.Worker} and work '{hello.Work}', not worker {attempt.Slice.Slice.Worker} and '{attempt.Work}'");
                 }
+                else if (!UsesWhatItWasGiven(hello.Probes, request.WorkerProbes))
+                {
+                    Distrust(attempt, $"its hello says it probes with {hello.Probes}, not with what it was given, {request.WorkerProbes} (only its concurrency may be lower)");
+                }
                 attempt.Greeted = true;
                 break;
             case PortsMessage ports:
-                var host = IPAddress.TryParse(ports.Target, out var address) ? request.Work.HostIndex(address) : -1;
+                var host = HostOf(request, attempt, ports.Target);
                 if (host < 0)
                 {
-                    Distrust(attempt, $"it reported on '{ports.Target}', which is not a host of this scan");
                     return;
                 }
                 if (!TransportNames.TryParse(ports.Transport, out var transport))
@@ -225,6 +233,12 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
             case HeartbeatMessage heartbeat:
                 logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished", attempt.Slice.Slice.Worker, heartbeat.Finished);
                 break;
+            case RateMessage rate:
+                ApplyRate(request, attempt, rate);
+                break;
+            case TimingMessage timing:
+                ApplyTiming(request, attempt, timing);
+                break;
             case DoneMessage:
                 var unreported = attempt.Slice.CountUnscanned(attempt);
                 if (unreported > 0)
@@ -237,6 +251,66 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 // Logged with the exit that follows.
                 attempt.Fail(error.Message);
                 break;
+        }
+    }
+
+    /// <summary>A worker may use fewer probes in flight than asked (its open-file limit decides), and must use everything else as given.</summary>
+    private static bool UsesWhatItWasGiven(ProbeSettings used, ProbeSettings given) =>
+        used.Concurrency >= 1 && used.Concurrency <= given.Concurrency && used with { Concurrency = given.Concurrency } == given;
+
+    /// <summary>The index of a host a worker names; -1, and the worker distrusted, when it is not a host of this scan.</summary>
+    private int HostOf(ScanRequest request, WorkerAttempt attempt, string target)
+    {
+        var host = IPAddress.TryParse(target, out var address) ? request.Work.HostIndex(address) : -1;
+        if (host < 0)
+        {
+            Distrust(attempt, $"it reported on '{target}', which is not a host of this scan");
+        }
+        return host;
+    }
+
+    /// <summary>A worker changed its pace to a host: news for -v, as nmap's "Increasing send delay for …" is.</summary>
+    private void ApplyRate(ScanRequest request, WorkerAttempt attempt, RateMessage rate)
+    {
+        if (HostOf(request, attempt, rate.Target) < 0)
+        {
+            return;
+        }
+        if (!double.IsFinite(rate.Rate) || rate.Rate < 0)
+        {
+            Distrust(attempt, $"it sent a rate of {rate.Rate} for {rate.Target}, not a number of probes a second");
+            return;
+        }
+        logger.LogInformation("worker {Worker}: {Target}: {Pace}: {Reason}", attempt.Slice.Slice.Worker, rate.Target,
+            rate.Rate > 0 ? $"at most {rate.Rate:#,0.###} probes a second from now on" : "no limit of its own from now on", rate.Reason);
+    }
+
+    /// <summary>What the network did to a host as a worker saw it; a later message of the same attempt replaces an earlier one.</summary>
+    private void ApplyTiming(ScanRequest request, WorkerAttempt attempt, TimingMessage timing)
+    {
+        var host = HostOf(request, attempt, timing.Target);
+        if (host < 0)
+        {
+            return;
+        }
+        if (!double.IsFinite(timing.SrttMs) || !double.IsFinite(timing.RttVarMs) || timing.SrttMs < 0 || timing.RttVarMs < 0
+            || timing.TimeoutMs < 0 || timing.RttSamples < 0 || timing.Probes < 0 || timing.Retries < 0 || timing.Drops < 0 || timing.Tries < 0)
+        {
+            Distrust(attempt, $"it sent timing figures for {timing.Target} that no network can produce: {timing}");
+            return;
+        }
+        attempt.RecordTiming(host, timing);
+        if (timing.RttSamples > 0 && _hinted.Add(host))
+        {
+            // The host's first round-trip time: other workers scanning it may have nothing to time
+            // it by (a slice of filtered ports) and would wait the initial timeout for every probe.
+            foreach (var slice in _slices)
+            {
+                if (slice.Current is { Exited: false } other && other != attempt)
+                {
+                    other.Tell(timing);
+                }
+            }
         }
     }
 

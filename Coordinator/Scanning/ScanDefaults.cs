@@ -12,8 +12,6 @@ public static class ScanDefaults
     /// </summary>
     public static int Workers => Environment.ProcessorCount;
 
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
-
     /// <summary>
     /// The most connects in flight we ask of one worker, whatever its open-file limit. Against
     /// filtered ports throughput is in-flight connects / timeout: 65,535 ports with 40,000 filtered
@@ -27,11 +25,11 @@ public static class ScanDefaults
     public static int Concurrency => Math.Clamp(FileDescriptorLimit.Hard - FileDescriptorLimit.Reserve, 1, MaxConcurrency);
 
     /// <summary>
-    /// Replacement workers a slice may have. Two, because a worker killed by accident or by a
+    /// Replacement worker processes a slice may have (--max-worker-restarts). Two, because a worker killed by accident or by a
     /// passing resource shortage is usually fine the second time, and a third failure says the
     /// cause is not passing: better to report the ports unscanned than to loop.
     /// </summary>
-    public const int MaxRetries = 2;
+    public const int MaxWorkerRestarts = 2;
 
     /// <summary>
     /// How long --banners waits for a service to speak first: SSH, SMTP and FTP greet within

@@ -11,7 +11,8 @@ public sealed class ScanResult
         Interrupted = interrupted;
         Slices = slices;
         Summary = ScanSummary.Of(slices);
-        Hosts = [.. request.Targets.Select((target, index) => new HostResult(this, target, index))];
+        var networks = HostNetwork.ByHost(slices);
+        Hosts = [.. request.Targets.Select((target, index) => new HostResult(this, target, index, networks.GetValueOrDefault(index)))];
     }
 
     public ScanRequest Request { get; }

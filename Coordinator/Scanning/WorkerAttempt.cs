@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using PortScan.Coordinator.Native;
+using PortScan.Shared.Protocol;
 using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Scanning;
@@ -13,6 +14,7 @@ namespace PortScan.Coordinator.Scanning;
 public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, BitArray covers)
 {
     private readonly Lock _processLock = new();
+    private readonly Dictionary<int, TimingMessage> _timings = [];
     private Process? _process;
 
     public SliceTracker Slice { get; } = slice;
@@ -49,7 +51,13 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
     /// <summary>The attempt broke the protocol: whatever it says from now on is ignored.</summary>
     public bool Untrusted { get; private set; }
 
+    /// <summary>What the network did to each host it scanned (by index in the scan's hosts), as it last said.</summary>
+    public IReadOnlyDictionary<int, TimingMessage> Timings => _timings;
+
     public void Heard() => LastHeard = Stopwatch.GetTimestamp();
+
+    /// <summary>A worker may say it more than once for a host; its latest word counts.</summary>
+    public void RecordTiming(int host, TimingMessage timing) => _timings[host] = timing;
 
     /// <summary>Keeps the first reason: later ones are consequences (a killed worker also exits non-zero).</summary>
     public void Fail(string reason) => Failure ??= reason;
@@ -78,6 +86,30 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
             ExitCode = exitCode;
             Elapsed = elapsed;
             Exited = true;
+        }
+    }
+
+    /// <summary>
+    /// Writes one protocol line to the worker's stdin (a timing hint). A worker that has exited, or
+    /// closed its end, simply does not get it: hints only ever save time.
+    /// </summary>
+    public void Tell(WorkerMessage message)
+    {
+        lock (_processLock)
+        {
+            if (_process is not { HasExited: false } process)
+            {
+                return;
+            }
+            try
+            {
+                process.StandardInput.WriteLine(ProtocolCodec.Serialize(message));
+                process.StandardInput.Flush();
+            }
+            catch (IOException)
+            {
+                // It exited after the check.
+            }
         }
     }
 

@@ -6,8 +6,9 @@ namespace PortScan.Coordinator.Scanning;
 /// How long a worker may stay silent before it counts as hung (docs/reliability.md).
 /// <para>
 /// A healthy worker writes at least once a second: results, or a heartbeat from its scan loop
-/// when all its connects are waiting. The timeout therefore does not enter the limit; if it did,
-/// a scan with a 30 s timeout would take over 30 s to notice a hung worker. What can delay a
+/// when all its connects are waiting. The probe timeout therefore does not enter the limit; if it
+/// did, a scan with a 30 s timeout would take over 30 s to notice a hung worker (and -T0's 5-minute
+/// timeouts and pace would make it useless). What can delay a
 /// healthy worker's next line is one pass of its loop: starting (and later closing) a whole
 /// window of <c>concurrency</c> connects, slower when more workers than cores share the CPU.
 /// Start-up is allowed longer: every worker starts a .NET runtime at the same moment.

@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -41,10 +41,15 @@ public static class ProtocolCodec
                 json.WriteNumber("worker", hello.Worker);
                 json.WriteNumber("pid", hello.Pid);
                 json.WriteString("work", hello.Work);
-                json.WriteNumber("timeoutMs", hello.TimeoutMs);
-                json.WriteNumber("concurrency", hello.Concurrency);
-                json.WriteNumber("maxRate", hello.MaxRate);
-                json.WriteNumber("bannerMs", hello.BannerMs);
+                json.WriteStartObject("probes");
+                json.WriteNumber("timeoutMs", hello.Probes.TimeoutMs);
+                json.WriteNumber("minRttTimeoutMs", hello.Probes.MinRttTimeoutMs);
+                json.WriteNumber("initialRttTimeoutMs", hello.Probes.InitialRttTimeoutMs);
+                json.WriteNumber("maxRetries", hello.Probes.MaxRetries);
+                json.WriteNumber("concurrency", hello.Probes.Concurrency);
+                json.WriteNumber("maxRate", hello.Probes.MaxRate);
+                json.WriteNumber("bannerMs", hello.Probes.BannerMs);
+                json.WriteEndObject();
                 break;
             case PortsMessage ports:
                 json.WriteString("type", "ports");
@@ -70,6 +75,24 @@ public static class ProtocolCodec
             case HeartbeatMessage heartbeat:
                 json.WriteString("type", "heartbeat");
                 json.WriteNumber("finished", heartbeat.Finished);
+                break;
+            case RateMessage rate:
+                json.WriteString("type", "rate");
+                json.WriteString("target", rate.Target);
+                json.WriteNumber("rate", rate.Rate);
+                json.WriteString("reason", rate.Reason);
+                break;
+            case TimingMessage timing:
+                json.WriteString("type", "timing");
+                json.WriteString("target", timing.Target);
+                json.WriteNumber("srttMs", timing.SrttMs);
+                json.WriteNumber("rttVarMs", timing.RttVarMs);
+                json.WriteNumber("timeoutMs", timing.TimeoutMs);
+                json.WriteNumber("rttSamples", timing.RttSamples);
+                json.WriteNumber("probes", timing.Probes);
+                json.WriteNumber("retries", timing.Retries);
+                json.WriteNumber("drops", timing.Drops);
+                json.WriteNumber("tries", timing.Tries);
                 break;
             case DoneMessage done:
                 json.WriteString("type", "done");

@@ -14,8 +14,10 @@ namespace PortScan.Shared.Protocol;
 /// scanned in order. HOSTS is a <see cref="HostList"/>: IP literals only, the coordinator resolves names.
 /// </para>
 /// <para>
-/// <c>--max-rate R</c> is this worker's share of the scan's attempts a second (a decimal, absent
-/// for no limit); <c>--banner-ms N</c> asks for banners, waiting up to N ms for each.
+/// The probe settings (<see cref="ProbeSettings"/>): <c>--timeout-ms</c>, <c>--min-rtt-ms</c>,
+/// <c>--initial-rtt-ms</c>, <c>--max-retries</c>, <c>--concurrency</c>; <c>--max-rate R</c> is this
+/// worker's share of the scan's probes a second (a decimal, absent for no limit); <c>--banner-ms N</c>
+/// asks for banners, waiting up to N ms for each.
 /// </para>
 /// <para>
 /// <c>--supervised</c> tells a worker it runs under a coordinator (see the worker's
@@ -23,7 +25,7 @@ namespace PortScan.Shared.Protocol;
 /// process group. Without it a worker run by hand behaves like any command-line tool.
 /// </para>
 /// </summary>
-public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrency, int WorkerId, bool Supervised, double MaxRate = 0, int BannerMs = 0)
+public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int WorkerId, bool Supervised)
 {
     private const string SupervisedFlag = "--supervised";
 
@@ -37,20 +39,26 @@ public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrenc
             yield return segment.Ports.ToString();
         }
         yield return "--timeout-ms";
-        yield return TimeoutMs.ToString(CultureInfo.InvariantCulture);
+        yield return Probes.TimeoutMs.ToString(CultureInfo.InvariantCulture);
+        yield return "--min-rtt-ms";
+        yield return Probes.MinRttTimeoutMs.ToString(CultureInfo.InvariantCulture);
+        yield return "--initial-rtt-ms";
+        yield return Probes.InitialRttTimeoutMs.ToString(CultureInfo.InvariantCulture);
+        yield return "--max-retries";
+        yield return Probes.MaxRetries.ToString(CultureInfo.InvariantCulture);
         yield return "--concurrency";
-        yield return Concurrency.ToString(CultureInfo.InvariantCulture);
+        yield return Probes.Concurrency.ToString(CultureInfo.InvariantCulture);
         yield return "--worker-id";
         yield return WorkerId.ToString(CultureInfo.InvariantCulture);
-        if (MaxRate > 0)
+        if (Probes.MaxRate > 0)
         {
             yield return "--max-rate";
-            yield return MaxRate.ToString("R", CultureInfo.InvariantCulture);
+            yield return Probes.MaxRate.ToString("R", CultureInfo.InvariantCulture);
         }
-        if (BannerMs > 0)
+        if (Probes.BannerMs > 0)
         {
             yield return "--banner-ms";
-            yield return BannerMs.ToString(CultureInfo.InvariantCulture);
+            yield return Probes.BannerMs.ToString(CultureInfo.InvariantCulture);
         }
         if (Supervised)
         {
@@ -74,7 +82,8 @@ public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrenc
                 i--;
                 continue;
             }
-            if (name is not ("--target" or "--ports" or "--timeout-ms" or "--concurrency" or "--worker-id" or "--max-rate" or "--banner-ms"))
+            if (name is not ("--target" or "--ports" or "--timeout-ms" or "--min-rtt-ms" or "--initial-rtt-ms" or "--max-retries"
+                or "--concurrency" or "--worker-id" or "--max-rate" or "--banner-ms"))
             {
                 throw new FormatException($"unknown option '{name}'");
             }
@@ -115,6 +124,10 @@ public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrenc
         }
 
         var timeout = Number(values, "--timeout-ms");
+        // A worker run by hand gets nmap's defaults, clamped to its timeout.
+        var minRtt = values.ContainsKey("--min-rtt-ms") ? Number(values, "--min-rtt-ms") : Math.Min(ProbeSettings.DefaultMinRttTimeoutMs, timeout);
+        var initialRtt = values.ContainsKey("--initial-rtt-ms") ? Number(values, "--initial-rtt-ms") : Math.Clamp(ProbeSettings.DefaultInitialRttTimeoutMs, minRtt, Math.Max(minRtt, timeout));
+        var retries = values.ContainsKey("--max-retries") ? Number(values, "--max-retries") : ProbeSettings.DefaultMaxRetries;
         var concurrency = Number(values, "--concurrency");
         var worker = values.ContainsKey("--worker-id") ? Number(values, "--worker-id") : 0;
         var bannerMs = values.ContainsKey("--banner-ms") ? Number(values, "--banner-ms") : 0;
@@ -124,19 +137,12 @@ public sealed record WorkerArguments(WorkSet Work, int TimeoutMs, int Concurrenc
         {
             throw new FormatException($"--max-rate '{rateText}' is not a positive number");
         }
-        if (timeout < 1)
+        var probes = new ProbeSettings(timeout, minRtt, initialRtt, retries, concurrency, maxRate, bannerMs);
+        if (probes.Problem() is { } problem)
         {
-            throw new FormatException("--timeout-ms must be at least 1");
+            throw new FormatException(problem);
         }
-        if (concurrency < 1)
-        {
-            throw new FormatException("--concurrency must be at least 1");
-        }
-        if (worker < 0)
-        {
-            throw new FormatException("--worker-id must not be negative");
-        }
-        return new WorkerArguments(new WorkSet(segments), timeout, concurrency, worker, supervised, maxRate, bannerMs);
+        return new WorkerArguments(new WorkSet(segments), probes, worker, supervised);
     }
 
     private static int Number(Dictionary<string, string> values, string name)

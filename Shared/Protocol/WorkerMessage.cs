@@ -7,30 +7,30 @@ namespace PortScan.Shared.Protocol;
 /// A worker sends one <see cref="HelloMessage"/>, then <see cref="PortsMessage"/>s until every
 /// port it was given has been reported exactly once, then one <see cref="DoneMessage"/>.
 /// <see cref="HeartbeatMessage"/>s fill any silence, so a silent worker is a hung worker.
+/// <see cref="RateMessage"/>s say when it changed its pace to a host; before done (or the error of
+/// a stopped worker) one <see cref="TimingMessage"/> a host says what the network did.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(HelloMessage), "hello")]
 [JsonDerivedType(typeof(PortsMessage), "ports")]
 [JsonDerivedType(typeof(HeartbeatMessage), "heartbeat")]
+[JsonDerivedType(typeof(RateMessage), "rate")]
+[JsonDerivedType(typeof(TimingMessage), "timing")]
 [JsonDerivedType(typeof(DoneMessage), "done")]
 [JsonDerivedType(typeof(ErrorMessage), "error")]
 public abstract record WorkerMessage;
 
 /// <summary>
 /// First line: who is speaking, which protocol, which work (<c>127.0.0.1 1-5,9</c>: see
-/// <see cref="Work.WorkSet"/>), and the settings the worker really uses: its concurrency after its
-/// open-file limit, its share of <c>--max-rate</c> (attempts a second, 0 for no limit) and how long
-/// it waits for a banner (0 for no banners).
+/// <see cref="Work.WorkSet"/>), and the probe settings the worker really uses (its concurrency after
+/// its open-file limit, its share of <c>--max-rate</c>).
 /// </summary>
 public sealed record HelloMessage(
     int Protocol,
     int Worker,
     int Pid,
     string Work,
-    int TimeoutMs,
-    int Concurrency,
-    double MaxRate,
-    int BannerMs) : WorkerMessage;
+    ProbeSettings Probes) : WorkerMessage;
 
 /// <summary>
 /// A batch of finished ports of one host (<paramref name="Target"/>, an IP literal) and one
@@ -54,6 +54,29 @@ public sealed record OpenPort(int Port, double RttMs, string? Banner = null);
 
 /// <summary>"Still working": sent after a second with nothing else to say; <paramref name="Finished"/> counts ports reported so far.</summary>
 public sealed record HeartbeatMessage(int Finished) : WorkerMessage;
+
+/// <summary>
+/// The worker changed how fast it probes <paramref name="Target"/>: <paramref name="Rate"/> probes a
+/// second from now on (0: no limit of its own), and why, in words for a log (shown with <c>-v</c>).
+/// </summary>
+public sealed record RateMessage(string Target, double Rate, string Reason) : WorkerMessage;
+
+/// <summary>
+/// What the network did, for one host, as this worker saw it: the smoothed round-trip time and its
+/// variation (RFC 6298), the probe timeout they gave, from how many answers; probes sent, how many
+/// were retransmissions, how many were shown to be dropped (a later try drew an answer), and how
+/// many tries a silent port got in the end.
+/// </summary>
+public sealed record TimingMessage(
+    string Target,
+    double SrttMs,
+    double RttVarMs,
+    int TimeoutMs,
+    int RttSamples,
+    int Probes,
+    int Retries,
+    int Drops,
+    int Tries) : WorkerMessage;
 
 /// <summary>Last line of a worker that scanned its whole slice.</summary>
 public sealed record DoneMessage(int Open, int Closed, int Filtered, int OpenFiltered, double ElapsedMs) : WorkerMessage;

@@ -19,8 +19,15 @@ public class CoordinatorEndToEndTests
         report.Scanner.ShouldBe("portscan");
         report.Complete.ShouldBeTrue();
         report.Workers.ShouldBe(4);
-        report.TimeoutMs.ShouldBe(250);
+        report.Probes.TimeoutMs.ShouldBe(250);
+        report.Probes.InitialRttTimeoutMs.ShouldBe(250, "the default initial 1 s gives way to a shorter --timeout");
+        report.MaxWorkerRestarts.ShouldBe(2);
         var host = report.Hosts.ShouldHaveSingleItem();
+        var network = host.Network.ShouldNotBeNull("the workers timed the answers of the open and closed ports");
+        network.RttSamples.ShouldBeGreaterThan(0);
+        network.SrttMs.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(0);
+        network.Probes.ShouldBeGreaterThanOrEqualTo(lab.Ports.Count, "every port was probed at least once");
+        network.Retries.ShouldBeLessThanOrEqualTo(network.Probes);
         host.Address.ShouldBe("127.0.0.1");
         host.Ports.Select(p => p.Port).ShouldBe(Enumerable.Range(lab.Open!.Value.Start, 4));
         host.Ports.ShouldAllBe(p => p.State == "open" && p.Protocol == "tcp" && p.RttMs >= 0);
@@ -49,6 +56,7 @@ public class CoordinatorEndToEndTests
         lines.ShouldContain("Not shown: 5 closed ports", "the most common of closed and filtered is folded, as nmap does");
         PortLines(lines).Count.ShouldBe(3, "the two open ports and the one filtered port are listed");
         lines.ShouldContain("2 open, 5 closed, 1 filtered");
+        lines.ShouldContain(l => l.StartsWith("Network: srtt ", StringComparison.Ordinal), "what the network did, after the host's port table");
         lines.ShouldContain(l => l.StartsWith($"Scanned {lab.Ports.Count} of {lab.Ports.Count} ports", StringComparison.Ordinal));
 
         all.ExitCode.ShouldBe(0, all.ToString());

@@ -29,4 +29,14 @@ public class DurationsTests
         Durations.TryParse(text, out _, out var error).ShouldBeFalse();
         error.ShouldNotBeNullOrWhiteSpace();
     }
+
+    [TestCase(250, "250 ms")]
+    [TestCase(1000, "1 s")]
+    [TestCase(1250, "1.25 s")]
+    [TestCase(10_000, "10 s")]
+    [TestCase(300_000, "5 min")]
+    public void Formats_a_duration_for_prose_in_the_largest_fitting_unit(int milliseconds, string text)
+    {
+        Durations.Format(milliseconds).ShouldBe(text);
+    }
 }

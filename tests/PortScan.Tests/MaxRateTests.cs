@@ -17,7 +17,7 @@ public class MaxRateTests
 
         run.ExitCode.ShouldBe(0, run.ToString());
         var report = JsonReport.Parse(run.Stdout);
-        report.MaxRate.ShouldBe(200);
+        report.Probes.MaxRate.ShouldBe(200);
         report.Hosts[0].Counts.Closed.ShouldBe(300);
         // 300 attempts at 200 a second span 299 / 200 = 1.5 s; 10 % over the rate would be 1.36 s.
         // The upper bound is generous: start-up and a slow machine only add time.

@@ -46,6 +46,9 @@ public partial class OutputFormatTests
         ports.Elements("port").Select(p => (int.Parse(p.Attribute("portid")!.Value), p.Element("state")!.Attribute("state")!.Value))
             .ShouldBe([(lab.Ports.Start, "open"), (lab.Ports.Start + 1, "open"), (lab.Ports.End, "filtered")]);
         root.Element("runstats")!.Element("hosts")!.Attribute("up")!.Value.ShouldBe("1");
+        var times = host.Elements().Last();
+        times.Name.LocalName.ShouldBe("times", "nmap's round-trip figures close the host, where nmap.dtd puts them");
+        long.Parse(times.Attribute("to")!.Value).ShouldBeGreaterThan(0);
 
         var grepable = File.ReadAllLines(basePath + ".gnmap");
         grepable[0].ShouldStartWith("# portscan ");
@@ -97,10 +100,10 @@ public partial class OutputFormatTests
     [Test]
     public async Task Jsonl_streams_an_open_port_while_the_scan_is_still_running()
     {
-        // The filtered port holds the only worker for 3 s; the open port is reported long before that.
+        // The filtered port holds the only worker for a fixed 3 s; the open port is reported long before that.
         await using var lab = TestLab.Start(open: 1, closed: 0, filtered: 1);
         await using var scan = RunningProcess.Start(Binaries.Coordinator,
-            ["scan", "127.0.0.1", "-p", $"{lab.Ports.Start}-{lab.Ports.End}", "--timeout", "3s", "-w", "1", "--format", "jsonl"]);
+            ["scan", "127.0.0.1", "-p", $"{lab.Ports.Start}-{lab.Ports.End}", "--fixed-timeout", "--timeout", "3s", "-w", "1", "--format", "jsonl"]);
 
         await scan.WaitForStdoutAsync(OpenLine(), TimeSpan.FromSeconds(2.5));
         scan.HasExited.ShouldBeFalse("the open port's line arrived while the scan still waited for the filtered port");
@@ -136,7 +139,8 @@ public partial class OutputFormatTests
     {
         // script(1) gives the scan a pseudo-terminal, as an interactive user has.
         await using var lab = TestLab.Start(open: 1, closed: 0, filtered: 1);
-        string[] scan = ["scan", "127.0.0.1", "-p", $"{lab.Ports.Start}-{lab.Ports.End}", "--timeout", "3s", "-w", "1"];
+        // A fixed 3 s timeout: an adaptive one would shrink to the loopback's round trip and end the scan too soon for a bar.
+        string[] scan = ["scan", "127.0.0.1", "-p", $"{lab.Ports.Start}-{lab.Ports.End}", "--fixed-timeout", "--timeout", "3s", "-w", "1"];
         var command = string.Join(' ', [$"'{Binaries.Coordinator}'", .. scan]);
 
         ProcessRun terminal;

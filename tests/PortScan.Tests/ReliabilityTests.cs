@@ -56,11 +56,11 @@ public partial class ReliabilityTests
     [Test]
     public async Task A_worker_killed_mid_scan_is_replaced_and_the_result_equals_an_undisturbed_scan()
     {
-        // Filtered ports at a 1 s timeout, two at a time, keep worker 1 busy for seconds: the window to kill it.
+        // Filtered ports at a fixed 1 s timeout, two at a time, keep worker 1 busy for seconds: the window to kill it.
         await using var lab = TestLab.Start(open: 3, closed: 6, filtered: 12);
         var range = new LabTargetRange(lab.Ports.Start, lab.Ports.End);
         var (disturbedReport, undisturbedReport) = (TempReport(), TempReport());
-        string[] common = ["-w", "2", "-c", "2", "--timeout", "1s", "--show-closed"];
+        string[] common = ["-w", "2", "-c", "2", "--fixed-timeout", "--timeout", "1s", "--show-closed"];
 
         var undisturbed = Binaries.PortScanAsync(ScanArguments(range, undisturbedReport, common));
         await using var disturbed = RunningProcess.Start(Binaries.Coordinator, ScanArguments(range, disturbedReport, [.. common, "-v"]));
@@ -94,7 +94,7 @@ public partial class ReliabilityTests
     {
         var report = TempReport();
 
-        var run = await Binaries.PortScanAsync(ScanArguments(new(21, 30), report, "-w", "2", "--max-retries", "1", "--worker-path", WorkerDoubles.Garbage));
+        var run = await Binaries.PortScanAsync(ScanArguments(new(21, 30), report, "-w", "2", "--max-worker-restarts", "1", "--worker-path", WorkerDoubles.Garbage));
 
         run.ExitCode.ShouldBe(1, run.ToString());
         run.Stderr.ShouldContain("not a protocol message");
@@ -103,6 +103,7 @@ public partial class ReliabilityTests
         var json = JsonReport.Parse(File.ReadAllText(report));
         json.Complete.ShouldBeFalse();
         json.Hosts[0].Counts.Unscanned.ShouldBe(10);
+        json.MaxWorkerRestarts.ShouldBe(1);
         json.Slices.ShouldAllBe(s => s.Attempts.Count == 2 && s.UnscannedWork != null);
     }
 
@@ -112,7 +113,7 @@ public partial class ReliabilityTests
         var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "--start-port", "21", "--end-port", "24", "-w", "1", "--worker-path", WorkerDoubles.DiesAtOnce);
 
         run.ExitCode.ShouldBe(1, run.ToString());
-        Regex.Count(run.Stderr, "segmentation fault").ShouldBe(3, "the first worker and two replacements (--max-retries defaults to 2)");
+        Regex.Count(run.Stderr, "segmentation fault").ShouldBe(3, "the first worker and two replacements (--max-worker-restarts defaults to 2)");
         run.Stderr.ShouldContain("left 4 ports unscanned (127.0.0.1 21-24): the worker exited with code 3 before reporting them");
         run.Stdout.ShouldContain("2 replacement workers were started");
     }
@@ -120,7 +121,7 @@ public partial class ReliabilityTests
     [Test]
     public async Task A_worker_that_closes_stdout_and_lingers_is_killed()
     {
-        var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "--start-port", "21", "--end-port", "24", "-w", "1", "--max-retries", "0",
+        var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "--start-port", "21", "--end-port", "24", "-w", "1", "--max-worker-restarts", "0",
             "--worker-path", WorkerDoubles.ClosesStdout);
 
         run.ExitCode.ShouldBe(1, run.ToString());
@@ -140,7 +141,7 @@ public partial class ReliabilityTests
         };
         var report = TempReport();
 
-        var run = await Binaries.PortScanAsync(ScanArguments(new(21, 30), report, "-w", "1", "--max-retries", "0", "--worker-path", path));
+        var run = await Binaries.PortScanAsync(ScanArguments(new(21, 30), report, "-w", "1", "--max-worker-restarts", "0", "--worker-path", path));
 
         run.ExitCode.ShouldBe(1, run.ToString());
         run.Stderr.ShouldContain("worker 0 (attempt 1, pid");
@@ -188,7 +189,7 @@ public partial class ReliabilityTests
         await using var lab = TestLab.Start(open: 2, closed: 3, filtered: 30);
         var report = TempReport();
         await using var scan = RunningProcess.Start(Binaries.Coordinator,
-            ScanArguments(new(lab.Ports.Start, lab.Ports.End), report, "-w", "2", "-c", "2", "--timeout", "2s", "-v"));
+            ScanArguments(new(lab.Ports.Start, lab.Ports.End), report, "-w", "2", "-c", "2", "--fixed-timeout", "--timeout", "2s", "-v"));
         await scan.WaitForStderrAsync(SecondWorkerStarted(), Limit);
         await Task.Delay(1000);
 
@@ -212,7 +213,7 @@ public partial class ReliabilityTests
         await using var lab = TestLab.Start(open: 1, closed: 1, filtered: 30);
         var report = TempReport();
         await using var scan = RunningProcess.Start(Binaries.Coordinator,
-            ScanArguments(new(lab.Ports.Start, lab.Ports.End), report, "-w", "2", "-c", "1", "--timeout", "5s", "-v"));
+            ScanArguments(new(lab.Ports.Start, lab.Ports.End), report, "-w", "2", "-c", "1", "--fixed-timeout", "--timeout", "5s", "-v"));
         await scan.WaitForStderrAsync(SecondWorkerStarted(), Limit);
         var workers = Pids(scan.Stderr).ToList();
         // Frozen workers cannot answer the first Ctrl-C: the coordinator would wait out its 2 s grace.
@@ -242,7 +243,7 @@ public partial class ReliabilityTests
     {
         await using var lab = TestLab.Start(open: 1, closed: 1, filtered: 30);
         await using var scan = RunningProcess.Start(Binaries.Coordinator,
-            ScanArguments(new(lab.Ports.Start, lab.Ports.End), TempReport(), "-w", "2", "-c", "1", "--timeout", "5s", "-v"));
+            ScanArguments(new(lab.Ports.Start, lab.Ports.End), TempReport(), "-w", "2", "-c", "1", "--fixed-timeout", "--timeout", "5s", "-v"));
         await scan.WaitForStderrAsync(SecondWorkerStarted(), Limit);
         var workers = Pids(scan.Stderr).ToList();
         workers.ShouldAllBe(pid => !IsGone(pid));
@@ -264,7 +265,7 @@ public partial class ReliabilityTests
 
         run.ExitCode.ShouldBe(0, run.ToString());
         var json = JsonReport.Parse(File.ReadAllText(report));
-        json.Concurrency.ShouldBe(256 - 64, "the coordinator sizes concurrency to the limit it was given");
+        json.Probes.Concurrency.ShouldBe(256 - 64, "the coordinator sizes concurrency to the limit it was given");
         var host = json.Hosts.ShouldHaveSingleItem();
         host.Ports.Select(p => p.Port).ShouldBe(PrivateNetwork.Listeners);
         host.Counts.ShouldBe(new JsonCounts(3, 65532, 0, 0, 0));

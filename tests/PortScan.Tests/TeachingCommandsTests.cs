@@ -14,6 +14,7 @@ public class TeachingCommandsTests
         var (exit, stdout, stderr) = await InProcessCli.RunAsync("demo", "--timeout", "20ms", "-w", "4");
 
         exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
+        stdout.ShouldContain("Timing: fixed timeout 20 ms, no retries (the article's), in every run");
         stdout.ShouldContain("Run 1/3: article mode, 1 worker");
         stdout.ShouldContain("Run 2/3: article mode, 4 workers");
         stdout.ShouldContain("Run 3/3: async engine");
@@ -42,6 +43,7 @@ public class TeachingCommandsTests
         document.Results[0].Speedup.ShouldBe(1.0);
         document.Results[1].Speedup.ShouldBeGreaterThan(0);
         File.ReadAllText(svg).ShouldStartWith("<svg");
+        stdout.ShouldContain("fixed timeout 20 ms, no retries (the article's)");
         stdout.ShouldContain("Every run found the same open ports.");
         directory.Delete(recursive: true);
     }

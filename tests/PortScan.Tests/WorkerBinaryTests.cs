@@ -54,7 +54,9 @@ public class WorkerBinaryTests
             Should.NotThrow(() => JsonDocument.Parse(line), $"every stdout line is JSON: {line}");
         }
         var messages = Messages(run);
-        messages[0].ShouldBe(new HelloMessage(ProtocolCodec.Version, 7, ((HelloMessage)messages[0]).Pid, $"127.0.0.1 {lab.Ports}", 200, concurrency, 0, 0));
+        // Run by hand with only --timeout-ms, a worker takes nmap's other defaults, clamped to its timeout.
+        messages[0].ShouldBe(new HelloMessage(ProtocolCodec.Version, 7, ((HelloMessage)messages[0]).Pid, $"127.0.0.1 {lab.Ports}",
+            new ProbeSettings(200, ProbeSettings.DefaultMinRttTimeoutMs, 200, ProbeSettings.DefaultMaxRetries, concurrency)));
         messages[^1].ShouldBe(new DoneMessage(3, 6, 2, 0, ((DoneMessage)messages[^1]).ElapsedMs));
         var states = States(messages);
         states.Keys.Order().ShouldBe(Enumerable.Range(lab.Ports.Start, lab.Ports.Count));

@@ -1,3 +1,5 @@
+using PortScan.Shared.Protocol;
+
 namespace PortScan.Tests.Support;
 
 /// <summary>
@@ -6,15 +8,33 @@ namespace PortScan.Tests.Support;
 /// </summary>
 public static class WorkerDoubles
 {
-    // Reads the worker arguments the coordinator passes (one host, one --target/--ports pair), and says hello as a real worker would.
-    private const string Hello = """
+    // Reads the worker arguments the coordinator passes (one host, one --target/--ports pair), and says hello as a real
+    // worker would, echoing its probe settings. $args keeps the whole command line, $first the first port it was given.
+    private static readonly string Hello = $"protocol={ProtocolCodec.Version}\n" + """
+        args="$*"
         while [ $# -gt 0 ]; do
-          case "$1" in --ports) ports=$2 ;; --worker-id) id=$2 ;; --target) target=$2 ;; esac
+          case "$1" in
+            --ports) ports=$2 ;; --worker-id) id=$2 ;; --target) target=$2 ;;
+            --timeout-ms) timeout=$2 ;; --min-rtt-ms) minrtt=$2 ;; --initial-rtt-ms) initialrtt=$2 ;; --max-retries) retries=$2 ;;
+            --concurrency) concurrency=$2 ;; --max-rate) rate=$2 ;; --banner-ms) banner=$2 ;;
+          esac
           shift
         done
-        hello() { echo "{\"type\":\"hello\",\"protocol\":4,\"worker\":$id,\"pid\":$$,\"work\":\"$target $ports\",\"timeoutMs\":1,\"concurrency\":1,\"maxRate\":0,\"bannerMs\":0}"; }
+        hello() { echo "{\"type\":\"hello\",\"protocol\":$protocol,\"worker\":$id,\"pid\":$$,\"work\":\"$target $ports\",\"probes\":{\"timeoutMs\":$timeout,\"minRttTimeoutMs\":$minrtt,\"initialRttTimeoutMs\":$initialrtt,\"maxRetries\":$retries,\"concurrency\":$concurrency,\"maxRate\":${rate:-0},\"bannerMs\":${banner:-0}}}"; }
         first=${ports%%[-,]*}
         """;
+
+    /// <summary>
+    /// Runs <paramref name="script"/> (shell, with <c>hello</c>, <c>$id</c>, <c>$target</c>, <c>$first</c> and the probe
+    /// settings as variables), then reports its first port closed, without probing it, and is done. Given one port, a
+    /// worker that obeys the protocol without touching the network.
+    /// </summary>
+    public static string Scripted(string script) => Write("scripted", $$"""
+        {{Hello}}
+        {{script}}
+        echo "{\"type\":\"ports\",\"target\":\"$target\",\"transport\":\"tcp\",\"open\":[],\"closed\":[$first],\"filtered\":[],\"openFiltered\":[]}"
+        echo '{"type":"done","open":0,"closed":1,"filtered":0,"openFiltered":0,"elapsedMs":1}'
+        """);
 
     public static string Garbage => Write("garbage", "echo 'this is not JSON'\nexec sleep 60");
 

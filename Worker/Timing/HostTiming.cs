@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using PortScan.Shared.Protocol;
+
+namespace PortScan.Worker.Timing;
+
+/// <summary>
+/// Everything one worker knows about how one host behaves, shared by the TCP and UDP engines:
+/// its round-trip time and so each probe's timeout, how many tries its silent ports are worth,
+/// how fast to probe it (<see cref="CongestionControl"/>), and the counts its report shows.
+/// <para>
+/// Tries follow evidence, as nmap's do: when some port of this host answered only on try k, its
+/// earlier tries were lost, so a silent port is worth tries up to k+1; a host where nothing needed
+/// a retry gives each silent port one retry. --max-retries caps it. Tries lost in congested windows
+/// are refunded, so they raise neither a port's count nor the host's.
+/// </para>
+/// </summary>
+internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
+{
+    private readonly long _minTicks = Ticks(settings.MinRttTimeoutMs);
+    private readonly long _maxTicks = Ticks(settings.TimeoutMs);
+    private readonly long _initialTicks = Ticks(settings.InitialRttTimeoutMs);
+
+    // Ports that answered after at least one silent try: the evidence behind the allowed tries.
+    private readonly List<PortProbe> _recovered = [];
+    private int _maxAnsweredTry = 1;
+
+    public ScanTarget Target { get; } = target;
+
+    public RttEstimator Rtt { get; } = new();
+
+    public CongestionControl Congestion { get; } = new();
+
+    /// <summary>Paces probes to this host at <see cref="CongestionControl.Rate"/>.</summary>
+    public AttemptPacer Pacer { get; } = AttemptPacer.Unlimited;
+
+    /// <summary>How long a probe sent now waits: srtt + 4·rttvar within [min, max], or the initial timeout before any answer.</summary>
+    public long TimeoutTicks => settings.IsFixed ? _maxTicks : Rtt.TimeoutTicks(_minTicks, _maxTicks, _initialTicks);
+
+    /// <summary>Tries a silent port gets now (the first one included).</summary>
+    public int AllowedTries => settings.MaxRetries == 0 ? 1 : Math.Min(settings.MaxRetries + 1, Math.Max(2, _maxAnsweredTry + 1));
+
+    /// <summary>Silent tries a port gets at most, refunds included: twice what --max-retries allows.</summary>
+    public int HardCap => 2 * (settings.MaxRetries + 1);
+
+    public int Probes { get; private set; }
+
+    public int Retries { get; private set; }
+
+    public int Drops { get; private set; }
+
+    /// <summary>One probe in this many is a canary, once the host has shown loss: 6 % more probes, on lossy hosts only.</summary>
+    public const int CanaryEvery = 16;
+
+    private int _sinceCanary;
+
+    /// <summary>A port of this host known to answer: a closed one if any (an open one costs a handshake).</summary>
+    public int? CanaryPort { get; private set; }
+
+    private bool _canaryClosed;
+
+    /// <summary>Time for a canary: the host has lost probes, has a port known to answer, and enough probes went by.</summary>
+    public bool CanaryDue => Drops > 0 && CanaryPort is not null && _sinceCanary >= CanaryEvery;
+
+    /// <summary>The window a probe sent now belongs to, counted in the host's figures.</summary>
+    public ProbeWindow Sent(bool retry)
+    {
+        Count(retry);
+        _sinceCanary++;
+        return Congestion.OnSend(Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>A canary goes out: its window waits for its fate.</summary>
+    public ProbeWindow CanarySent()
+    {
+        Count(retry: false);
+        _sinceCanary = 0;
+        var window = Congestion.OnSend(Stopwatch.GetTimestamp());
+        window.CanarySent();
+        return window;
+    }
+
+    /// <summary>Counts a probe in the host's figures only: for the UDP engine, whose passes do their own pacing.</summary>
+    public void Count(bool retry)
+    {
+        Probes++;
+        Retries += retry ? 1 : 0;
+    }
+
+    /// <summary>A UDP port silent in one pass answered in a later one: the earlier probe or its answer was lost.</summary>
+    public void LostEarlier() => Drops++;
+
+    /// <summary>
+    /// A port answered (<paramref name="closed"/>: with a reset); if it had gone silent before,
+    /// those tries were lost, and that is evidence for how many tries a silent port is worth.
+    /// </summary>
+    public void Answered(int portNumber, bool closed, PortProbe? port, long rttTicks)
+    {
+        if (rttTicks > 0)
+        {
+            Rtt.Add(rttTicks);
+        }
+        if (CanaryPort is null || (closed && !_canaryClosed))
+        {
+            (CanaryPort, _canaryClosed) = (portNumber, closed);
+        }
+        if (port is null)
+        {
+            return;
+        }
+        port.Finished = true;
+        Drops += port.SilentTries;
+        _recovered.Add(port);
+        _maxAnsweredTry = Math.Max(_maxAnsweredTry, port.CountedTries + 1);
+    }
+
+    /// <summary>A probe in <paramref name="window"/> timed out: what becomes of its port.</summary>
+    public Silence TimedOut(ProbeWindow window, PortProbe port)
+    {
+        port.CountedTries++;
+        port.SilentTries++;
+        window.Silent.Add(port);
+        if (port.CountedTries < AllowedTries && port.SilentTries < HardCap)
+        {
+            return Silence.TryAgain;
+        }
+        if (settings.MaxRetries == 0)
+        {
+            // One try is all it can ever get (the article's timing): no evidence can change that.
+            return Silence.Filtered;
+        }
+        port.Parked = true;
+        return Silence.Park;
+    }
+
+    /// <summary>
+    /// Judges the windows whose evidence is in (all of them at the host's end); parked ports that
+    /// got a try back are handed to <paramref name="retry"/>. Returns why the pace changed, if it did.
+    /// </summary>
+    public string? Judge(bool hostEnd, Action<PortProbe> retry)
+    {
+        var refunded = false;
+        var change = Congestion.Judge(Stopwatch.GetTimestamp(), hostEnd, TimeoutTicks + CongestionControl.WindowTicks, port =>
+        {
+            refunded = true;
+            if (port.Parked)
+            {
+                port.Parked = false;
+                retry(port);
+            }
+        });
+        if (refunded)
+        {
+            // Refunds lower what the evidence says: recount it.
+            _maxAnsweredTry = 1;
+            foreach (var port in _recovered)
+            {
+                _maxAnsweredTry = Math.Max(_maxAnsweredTry, port.CountedTries + 1);
+            }
+        }
+        Pacer.PerSecond = Congestion.Rate;
+        return change;
+    }
+
+    /// <summary>Set once this host's round-trip time has been told to the coordinator, for other workers.</summary>
+    public bool Announced { get; set; }
+
+    /// <summary>Another worker's measurement of this host, used until this worker has its own.</summary>
+    public void Seed(TimingMessage hint)
+    {
+        if (Rtt.Samples == 0 && hint.RttSamples > 0)
+        {
+            var ticks = Stopwatch.Frequency / 1000.0;
+            Rtt.Seed(hint.SrttMs * ticks, hint.RttVarMs * ticks);
+        }
+    }
+
+    public TimingMessage Describe()
+    {
+        var tick = 1000.0 / Stopwatch.Frequency;
+        return new TimingMessage(Target.Text,
+            Math.Round(Rtt.SmoothedTicks * tick, 3),
+            Math.Round(Rtt.VarianceTicks * tick, 3),
+            (int)Math.Round(TimeoutTicks * tick),
+            Rtt.Samples, Probes, Retries, Drops, AllowedTries);
+    }
+
+    private static long Ticks(int milliseconds) => milliseconds * Stopwatch.Frequency / 1000;
+}
