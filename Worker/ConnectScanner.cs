@@ -515,7 +515,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
             {
                 continue;
             }
-            var allowed = timing.AllowedTries;
+            var allowed = timing.FinalTries(work.Parked.Count(p => p.Parked));
             foreach (var probe in work.Parked)
             {
                 if (probe.Parked && probe.CountedTries < allowed && probe.SilentTries < timing.HardCap)

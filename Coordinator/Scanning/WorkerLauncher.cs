@@ -25,7 +25,7 @@ public sealed class WorkerLauncher(WorkerCommand command, ILogger logger)
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            // The worker's lifeline: we never write to it, and it closes when we exit, however we exit.
+            // The worker's lifeline: it closes when we exit, however we exit; while we live it carries timing hints.
             RedirectStandardInput = true,
         };
         foreach (var argument in command.LeadingArguments.Concat(arguments))
