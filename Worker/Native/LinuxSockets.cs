@@ -62,6 +62,13 @@ internal static unsafe partial class LinuxSockets
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, byte* address, int length);
 
+    /// <summary>connect() to an AF_UNSPEC address: dissolves a TCP socket's association (a pending SYN included) and leaves it reusable.</summary>
+    public static int Disconnect(int fd)
+    {
+        var unspecified = stackalloc byte[16]; // sa_family = AF_UNSPEC (0), the rest ignored
+        return Connect(fd, unspecified, 16);
+    }
+
     [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(int fd, byte* buffer, nint length, int flags);
 
