@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Lab;
@@ -17,6 +18,37 @@ internal sealed class LabCommand : Command
     {
         Description = "Root only: make the lab a real host in its own network namespace (198.18.0.0/15); filtered ports by nftables, every other port closed",
     };
+    private readonly Option<double> _loss = new("--loss")
+    {
+        Description = "With --netns: drop this percent of packets at random, each way (0 to below 100, steps of 0.01)",
+        CustomParser = result =>
+        {
+            if (LabConditions.TryParseLoss(result.Tokens[0].Value, out var percent, out var error))
+            {
+                return percent;
+            }
+            result.AddError(error);
+            return 0;
+        },
+    };
+    private readonly Option<int> _synLimit = new("--syn-limit")
+    {
+        Description = $"With --netns: drop new TCP SYNs above this many a second, after a burst of {LabFirewall.SynBurst} (a SYN-flood guard)",
+        CustomParser = result => OptionFactory.ParseCount(result, "--syn-limit", 1, LabConditions.MaxSynLimit),
+    };
+    private readonly Option<(TimeSpan Latency, TimeSpan Jitter)> _latency = new("--latency")
+    {
+        Description = "With --netns: round-trip delay, half each way, with optional uniform jitter: 100, 100ms, 0.1s, 100±10 (or 100+-10); at most 10s",
+        CustomParser = result =>
+        {
+            if (LabConditions.TryParseLatency(result.Tokens[0].Value, out var latency, out var jitter, out var error))
+            {
+                return (latency, jitter);
+            }
+            result.AddError(error);
+            return default;
+        },
+    };
     private readonly Option<string> _address = new("--address")
     {
         Description = "Loopback address to listen on (127.0.0.0/8 or ::1)",
@@ -32,6 +64,9 @@ internal sealed class LabCommand : Command
         Add(_firstPort);
         Add(_address);
         Add(_netns);
+        Add(_loss);
+        Add(_synLimit);
+        Add(_latency);
         SetAction(RunAsync);
     }
 
@@ -40,13 +75,23 @@ internal sealed class LabCommand : Command
         var output = parse.InvocationConfiguration.Output;
         if (parse.GetValue(_netns))
         {
-            await using var host = await NamespaceLab.StartAsync(parse.GetValue(_open), parse.GetValue(_filtered), parse.GetValue(_firstPort), cancellationToken).ConfigureAwait(false);
+            var (latency, jitter) = parse.GetValue(_latency);
+            var conditions = new LabConditions(parse.GetValue(_loss), parse.GetValue(_synLimit), latency, jitter);
+            await using var host = await NamespaceLab.StartAsync(parse.GetValue(_open), parse.GetValue(_filtered), parse.GetValue(_firstPort), conditions, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync($"Lab host {host.Address} is up in its own network namespace (Ctrl-C to stop and remove it)").ConfigureAwait(false);
             await output.WriteLineAsync($"open      {Describe(host.Open)}").ConfigureAwait(false);
             await output.WriteLineAsync("closed    every other port").ConfigureAwait(false);
             await output.WriteLineAsync($"filtered  {Describe(host.Filtered)}").ConfigureAwait(false);
+            foreach (var line in Describe(conditions))
+            {
+                await output.WriteLineAsync(line).ConfigureAwait(false);
+            }
             await output.WriteLineAsync($"Try: portscan scan {host.Address}").ConfigureAwait(false);
             return await WaitForStopAsync(output, cancellationToken).ConfigureAwait(false);
+        }
+        if (new Option[] { _loss, _synLimit, _latency }.FirstOrDefault(option => parse.GetResult(option) is { Implicit: false }) is { } shaping)
+        {
+            throw new UsageException($"{shaping.Name} needs --netns (only a lab in its own network namespace can shape its traffic)");
         }
         var addressText = parse.GetValue(_address)!;
         if (!IPAddress.TryParse(addressText, out var address))
@@ -77,4 +122,22 @@ internal sealed class LabCommand : Command
     }
 
     private static string Describe(PortRange? range) => range is { } r ? $"{r} ({r.Count})" : "none";
+
+    /// <summary>The conditions in force, one line each, in the lab's table.</summary>
+    private static IEnumerable<string> Describe(LabConditions conditions)
+    {
+        if (conditions.LossPercent > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"loss      {conditions.LossPercent:0.##} % each way");
+        }
+        if (conditions.SynLimit > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"syn limit {conditions.SynLimit} new SYNs a second (burst {LabFirewall.SynBurst})");
+        }
+        if (conditions.Latency > TimeSpan.Zero)
+        {
+            var jitter = conditions.Jitter > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" ± {conditions.Jitter.TotalMilliseconds:0.###} ms") : "";
+            yield return string.Create(CultureInfo.InvariantCulture, $"latency   {conditions.Latency.TotalMilliseconds:0.###} ms round trip{jitter}");
+        }
+    }
 }
