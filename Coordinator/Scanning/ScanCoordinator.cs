@@ -300,18 +300,40 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
             return;
         }
         attempt.RecordTiming(host, timing);
-        if (timing.RttSamples > 0 && _hinted.Add(host))
+        // Pass it on to the other workers: the host's first round-trip time (a slice of filtered
+        // ports has nothing to time the host by, and would wait the initial timeout for every
+        // probe), and its losses (a slice with few answering ports cannot see them), each as what
+        // all the other slices have seen together.
+        if ((timing.RttSamples > 0 && _hinted.Add(host)) || timing.Drops > 0)
         {
-            // The host's first round-trip time: other workers scanning it may have nothing to time
-            // it by (a slice of filtered ports) and would wait the initial timeout for every probe.
             foreach (var slice in _slices)
             {
-                if (slice.Current is { Exited: false } other && other != attempt)
+                if (slice.Current is { Exited: false } other && other != attempt
+                    && Pooled(host, _slices.Where(s => s != slice)) is { } hint)
                 {
-                    other.Tell(timing);
+                    other.Tell(hint);
                 }
             }
         }
+    }
+
+    /// <summary>The latest timing of each given slice for a host, as one: counts added up, the round-trip time of the one that timed the most answers.</summary>
+    private static TimingMessage? Pooled(int host, IEnumerable<SliceTracker> slices)
+    {
+        var timings = slices.Select(s => s.Current?.Timings.GetValueOrDefault(host)).OfType<TimingMessage>().ToList();
+        if (timings.Count == 0)
+        {
+            return null;
+        }
+        var best = timings.MaxBy(t => t.RttSamples)!;
+        return best with
+        {
+            RttSamples = timings.Sum(t => t.RttSamples),
+            Probes = timings.Sum(t => t.Probes),
+            Retries = timings.Sum(t => t.Retries),
+            Drops = timings.Sum(t => t.Drops),
+            Tries = timings.Max(t => t.Tries),
+        };
     }
 
     /// <summary>

@@ -37,18 +37,22 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
     public long TimeoutTicks => settings.IsFixed ? _maxTicks : Rtt.TimeoutTicks(_minTicks, _maxTicks, _initialTicks);
 
     /// <summary>Tries a silent port gets now (the first one included): nmap's rule, while the scan of the host goes on.</summary>
-    public int AllowedTries => settings.MaxRetries == 0 ? 1 : Math.Min(settings.MaxRetries + 1, Math.Max(2, _maxAnsweredTry + 1));
+    public int AllowedTries => settings.MaxRetries == 0 ? 1
+        : Math.Min(settings.MaxRetries + 1, Math.Max(_otherDrops > 0 ? 3 : 2, _maxAnsweredTry + 1));
 
     /// <summary>
     /// Tries each of the host's <paramref name="silentPorts"/> gets in the end. nmap's rule alone
     /// leaves a closed port filtered whenever it loses one try more than any port before it did:
     /// with 5 % loss each way and 20,000 closed ports that is a port wrong in one scan of fifty. So
-    /// the tries are also enough that, at the loss the answered ports showed, all the silent ports
-    /// together are expected to hide fewer than <see cref="MissedAnswers"/> answerers.
+    /// the tries are also enough that, at the loss <c>p</c> the answered ports showed (this worker's
+    /// and, through the coordinator, the host's other workers'), the answering ports hidden among
+    /// the silent ones are expected to number fewer than <see cref="MissedAnswers"/>. Of the
+    /// <c>a</c> ports here that answer, about <c>a·pᵏ</c> stay silent to all k tries; <c>a + 1</c>,
+    /// so that a slice with no answering port at all still allows for one.
     /// </summary>
     public int FinalTries(int silentPorts)
     {
-        int lost = 0, answered = _answered;
+        int lost = _otherDrops, answered = _answered + _otherAnswers;
         foreach (var port in _recovered)
         {
             lost += port.CountedTries;
@@ -56,9 +60,8 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
         var tries = AllowedTries;
         if (lost > 0 && silentPorts > 0 && settings.MaxRetries > 0)
         {
-            // A port that answers was silent to each try with probability p: silentPorts · p^k < ε.
             var p = (double)lost / (lost + answered);
-            tries = Math.Max(tries, (int)Math.Ceiling(Math.Log(MissedAnswers / silentPorts) / Math.Log(p)));
+            tries = Math.Max(tries, (int)Math.Ceiling(Math.Log(MissedAnswers / (_answered + 1)) / Math.Log(p)));
         }
         return _finalTries = Math.Min(settings.MaxRetries + 1, tries);
     }
@@ -192,10 +195,37 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
         return change;
     }
 
-    /// <summary>Set once this host's round-trip time has been told to the coordinator, for other workers.</summary>
-    public bool Announced { get; set; }
+    // What this worker last told the coordinator, and what the other workers of this host have seen together.
+    private int _toldSamples;
+    private int _toldDrops;
+    private int _otherDrops;
+    private int _otherAnswers;
 
-    /// <summary>Another worker's measurement of this host, used until this worker has its own.</summary>
+    /// <summary>
+    /// Worth telling the coordinator, which passes it on to the other workers of this host: its
+    /// round-trip time once it has <paramref name="samples"/> answers, and its losses each time they double.
+    /// </summary>
+    public bool NewsFor(int samples)
+    {
+        var timed = _toldSamples < samples && Rtt.Samples >= samples;
+        var lossy = Drops > 0 && (_toldDrops == 0 || Drops >= 2 * _toldDrops);
+        var news = timed || lossy;
+        if (news)
+        {
+            (_toldSamples, _toldDrops) = (Rtt.Samples, Drops);
+        }
+        return news;
+    }
+
+    /// <summary>Too few answers, here and from the other workers, to tell whether the host loses probes: under 100, a 5 % loss can hide.</summary>
+    public bool EvidenceIsThin => Drops == 0 && _otherDrops == 0 && _answered + _otherAnswers < 100;
+
+    /// <summary>
+    /// What the other workers of this host have seen, together (a timing hint from the coordinator):
+    /// their round-trip time until this worker has its own, and their losses as evidence for how many
+    /// tries a silent port here is worth. A slice of ten open ports and a thousand filtered ones
+    /// cannot see a 5 % loss by itself; the slice of the host's closed ports can.
+    /// </summary>
     public void Seed(TimingMessage hint)
     {
         if (Rtt.Samples == 0 && hint.RttSamples > 0)
@@ -203,6 +233,7 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
             var ticks = Stopwatch.Frequency / 1000.0;
             Rtt.Seed(hint.SrttMs * ticks, hint.RttVarMs * ticks);
         }
+        (_otherDrops, _otherAnswers) = (hint.Drops, hint.RttSamples);
     }
 
     public TimingMessage Describe()
