@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PortScan.Coordinator.Scanning;
 using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
 
 namespace PortScan.Coordinator.Output;
 
@@ -16,7 +17,7 @@ public sealed record JsonReport(
     bool Complete,
     double ElapsedMs,
     int Workers,
-    JsonProbes Probes,
+    ProbeSettings Probes,
     int MaxWorkerRestarts,
     IReadOnlyList<JsonHost> Hosts,
     IReadOnlyList<JsonSlice> Slices)
@@ -46,7 +47,7 @@ public sealed record JsonReport(
             result.Complete,
             Math.Round(result.Elapsed.TotalMilliseconds, 1),
             result.Slices.Count,
-            JsonProbes.From(request.Probes),
+            request.Probes,
             request.MaxWorkerRestarts,
             hosts,
             slices);
@@ -59,13 +60,6 @@ public sealed record JsonReport(
 
     public static JsonReport Parse(string json) =>
         JsonSerializer.Deserialize(json, JsonReportContext.Default.JsonReport) ?? throw new JsonException("the document is null");
-}
-
-/// <summary>The scan's probe settings (<see cref="Shared.Protocol.ProbeSettings"/>), with the scan-wide <c>maxRate</c> (0 for no limit; <c>bannerMs</c> 0 for no banners).</summary>
-public sealed record JsonProbes(int TimeoutMs, int MinRttTimeoutMs, int InitialRttTimeoutMs, int MaxRetries, int Concurrency, double MaxRate, int BannerMs)
-{
-    public static JsonProbes From(Shared.Protocol.ProbeSettings probes) =>
-        new(probes.TimeoutMs, probes.MinRttTimeoutMs, probes.InitialRttTimeoutMs, probes.MaxRetries, probes.Concurrency, probes.MaxRate, probes.BannerMs);
 }
 
 /// <summary>A host; <c>network</c> is absent when no worker sent timing for it.</summary>

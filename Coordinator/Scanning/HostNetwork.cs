@@ -11,10 +11,10 @@ namespace PortScan.Coordinator.Scanning;
 /// <param name="SrttMs">Smoothed round-trip time (RFC 6298); null when no answer was timed.</param>
 /// <param name="RttVarMs">Its variation; null when no answer was timed.</param>
 /// <param name="TimeoutMs">The probe timeout those figures gave.</param>
-/// <param name="RttSamples">Answers timed, by the worker the figures come from.</param>
+/// <param name="RttSamples">Answers timed, by all the workers together.</param>
 /// <param name="Probes">Probes sent, retransmissions included.</param>
 /// <param name="Retries">Retransmissions.</param>
-/// <param name="Drops">Probes shown to be lost: a later try of the same port drew an answer.</param>
+/// <param name="Drops">Probes the network was shown to lose: a later try of the same port drew an answer (losses to the workers' own pace are not counted).</param>
 /// <param name="Tries">The most tries a silent port got.</param>
 public sealed record HostNetwork(double? SrttMs, double? RttVarMs, int TimeoutMs, int RttSamples, int Probes, int Retries, int Drops, int Tries)
 {
@@ -38,16 +38,27 @@ public sealed record HostNetwork(double? SrttMs, double? RttVarMs, int TimeoutMs
 
     private static HostNetwork Of(List<TimingMessage> timings)
     {
+        var pooled = Pool(timings);
+        var timed = pooled.RttSamples > 0;
+        return new HostNetwork(timed ? pooled.SrttMs : null, timed ? pooled.RttVarMs : null, pooled.TimeoutMs,
+            pooled.RttSamples, pooled.Probes, pooled.Retries, pooled.Drops, pooled.Tries);
+    }
+
+    /// <summary>
+    /// Several workers' timing of one host as one: counts added up, the most tries, and the round-trip
+    /// figures of the worker that timed the most answers. What the reports show, and the hint the
+    /// coordinator passes to a worker about what the others saw.
+    /// </summary>
+    public static TimingMessage Pool(IReadOnlyCollection<TimingMessage> timings)
+    {
         var best = timings.MaxBy(t => t.RttSamples)!;
-        var timed = best.RttSamples > 0;
-        return new HostNetwork(
-            timed ? best.SrttMs : null,
-            timed ? best.RttVarMs : null,
-            best.TimeoutMs,
-            best.RttSamples,
-            timings.Sum(t => t.Probes),
-            timings.Sum(t => t.Retries),
-            timings.Sum(t => t.Drops),
-            timings.Max(t => t.Tries));
+        return best with
+        {
+            RttSamples = timings.Sum(t => t.RttSamples),
+            Probes = timings.Sum(t => t.Probes),
+            Retries = timings.Sum(t => t.Retries),
+            Drops = timings.Sum(t => t.Drops),
+            Tries = timings.Max(t => t.Tries),
+        };
     }
 }

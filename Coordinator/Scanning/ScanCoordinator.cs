@@ -317,23 +317,11 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         }
     }
 
-    /// <summary>The latest timing of each given slice for a host, as one: counts added up, the round-trip time of the one that timed the most answers.</summary>
+    /// <summary>The latest timing of each given slice for a host, as one; null when none has any.</summary>
     private static TimingMessage? Pooled(int host, IEnumerable<SliceTracker> slices)
     {
         var timings = slices.Select(s => s.Current?.Timings.GetValueOrDefault(host)).OfType<TimingMessage>().ToList();
-        if (timings.Count == 0)
-        {
-            return null;
-        }
-        var best = timings.MaxBy(t => t.RttSamples)!;
-        return best with
-        {
-            RttSamples = timings.Sum(t => t.RttSamples),
-            Probes = timings.Sum(t => t.Probes),
-            Retries = timings.Sum(t => t.Retries),
-            Drops = timings.Sum(t => t.Drops),
-            Tries = timings.Max(t => t.Tries),
-        };
+        return timings.Count == 0 ? null : HostNetwork.Pool(timings);
     }
 
     /// <summary>

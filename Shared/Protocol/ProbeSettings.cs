@@ -1,10 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace PortScan.Shared.Protocol;
 
 /// <summary>
 /// How a worker probes: the one record of the scan's probe settings. The coordinator builds it
 /// once from the options (and <c>-T</c> templates), sends it to every worker on its command line
 /// (<see cref="WorkerArguments"/>), the worker echoes what it really uses in its hello, and the
-/// JSON report writes it. Times are whole milliseconds, as they travel on the wire.
+/// JSON report writes it as its <c>probes</c> object (with the scan-wide rate). Times are whole milliseconds, as they travel on the wire.
 /// </summary>
 /// <param name="TimeoutMs">The longest a probe waits for an answer: nmap's --max-rtt-timeout, portscan's --timeout.</param>
 /// <param name="MinRttTimeoutMs">The least a probe waits, however fast the host answers (nmap's --min-rtt-timeout).</param>
@@ -42,6 +44,7 @@ public sealed record ProbeSettings(
     public static ProbeSettings Fixed(int timeoutMs, int concurrency) => new(timeoutMs, timeoutMs, timeoutMs, 0, concurrency);
 
     /// <summary>True when the timeout cannot adapt (min = max): the article's timing.</summary>
+    [JsonIgnore]
     public bool IsFixed => MinRttTimeoutMs == TimeoutMs;
 
     /// <summary>Null when consistent, else one sentence saying what is wrong.</summary>

@@ -64,8 +64,8 @@ public sealed record RateMessage(string Target, double Rate, string Reason) : Wo
 /// <summary>
 /// What the network did, for one host, as this worker saw it: the smoothed round-trip time and its
 /// variation (RFC 6298), the probe timeout they gave, from how many answers; probes sent, how many
-/// were retransmissions, how many were shown to be dropped (a later try drew an answer), and how
-/// many tries a silent port got in the end.
+/// were retransmissions, how many the network was shown to drop (a later try drew an answer; those
+/// lost to the worker's own pace are not counted), and how many tries a silent port got in the end.
 /// </summary>
 public sealed record TimingMessage(
     string Target,

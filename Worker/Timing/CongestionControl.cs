@@ -25,9 +25,9 @@ namespace PortScan.Worker.Timing;
 /// <para>
 /// A host starts with no pace of its own (as fast as the concurrency and --max-rate allow). After a
 /// cut the pace climbs back to just under the ceiling where loss began, then probes above it,
-/// faster the longer it stays clean. Tries that ports lost in windows whose loss proved ours are
-/// refunded: they do not count against the tries a port gets, so our own burst of loss never turns
-/// a closed port filtered.
+/// faster the longer it stays clean (5 %, 10 %, then 20 % a window). Tries that ports lost in a
+/// congested window are refunded: they count neither against the tries a port gets nor as evidence
+/// of the network's loss, so our own burst of loss never turns a closed port filtered.
 /// </para>
 /// </summary>
 internal sealed class CongestionControl
@@ -61,8 +61,6 @@ internal sealed class CongestionControl
 
     private readonly Queue<ProbeWindow> _windows = new();
     private readonly List<ProbeWindow> _group = [];
-    // Windows found congested whose loss is not yet known to be ours: refunded only once a test says so.
-    private readonly List<ProbeWindow> _suspects = [];
     private ProbeWindow? _current;
     private long _nextIndex;
     private Phase _phase = Phase.Free;
@@ -123,13 +121,13 @@ internal sealed class CongestionControl
             {
                 continue; // too little evidence yet: judge it with the next window
             }
-            change = Verdict(refund, last) ?? change;
+            change = Verdict(refund) ?? change;
             _group.Clear();
         }
         return change;
     }
 
-    private string? Verdict(Action<PortProbe> refund, bool hostEnd)
+    private string? Verdict(Action<PortProbe> refund)
     {
         int sent = 0, answered = 0, lost = 0;
         long last = 0;
@@ -140,10 +138,6 @@ internal sealed class CongestionControl
         var samples = answered + lost;
         if (samples == 0)
         {
-            if (hostEnd)
-            {
-                Settle(refund);
-            }
             return null; // no canaries: nothing to judge
         }
         var loss = (double)lost / samples;
@@ -153,7 +147,8 @@ internal sealed class CongestionControl
         var congested = lost > expected + (2.5 * Math.Sqrt(expected * (1 - Background))) + 1;
         if (congested)
         {
-            _suspects.AddRange(_group);
+            // More loss than the network's own: the excess is ours, and says nothing about the ports.
+            Refund(refund);
         }
         var seconds = Math.Max(WindowTicks, last - _group[0].StartTicks) / (double)Stopwatch.Frequency;
         var sentRate = sent / seconds;
@@ -162,9 +157,8 @@ internal sealed class CongestionControl
         {
             if (!congested)
             {
-                // The loss went away when we slowed down: it was ours. Hold under where it began, and give back the tries it cost.
+                // The loss went away when we slowed down: it was ours. Hold under where it began.
                 (_phase, _ceiling, _clean, _growth) = (Phase.Steady, _deliveredBefore, 0, 0.05);
-                Refund(refund);
                 return null;
             }
             if (loss < 0.6 * _lossBefore)
@@ -172,18 +166,13 @@ internal sealed class CongestionControl
                 // Less loss, but still too much: ours, and still too fast.
                 return Cut(sentRate, loss, lost, samples);
             }
-            // Slower did not help: the network loses this much whatever we do, and its losses count as tries.
-            _suspects.Clear();
+            // Slower did not help: the network loses this much whatever we do.
             Background = Math.Min(0.9, loss);
             (_phase, Rate) = (_phaseBefore, _rateBefore);
             return $"restored {Describe(Rate)}: {Percent(loss)} of canaries were still lost at {Describe(sentRate)}, so the loss is the network's (background loss now {Percent(Background)})";
         }
         if (_phase == Phase.Testing)
         {
-            if (hostEnd)
-            {
-                Settle(refund);
-            }
             return null; // sent before the cut: its loss is already acted on
         }
 
@@ -217,30 +206,21 @@ internal sealed class CongestionControl
         return $"cut to {Describe(Rate)}: {lost} of {samples} canaries lost ({Percent(loss)}, background {Percent(Background)}) at {Describe(sentRate)}";
     }
 
-    /// <summary>The host's work is done while a test was open: give the suspects' tries back, to be safe.</summary>
-    private void Settle(Action<PortProbe> refund)
-    {
-        if (_phase == Phase.Testing)
-        {
-            Refund(refund);
-        }
-    }
-
     /// <summary>Tries lost to our own pace say nothing about their ports: they do not count.</summary>
     private void Refund(Action<PortProbe> refund)
     {
-        foreach (var w in _suspects)
+        foreach (var w in _group)
         {
             foreach (var port in w.Silent)
             {
+                // An answered port's lost try is refunded too: it is no evidence of the network's loss.
+                port.CountedTries--;
                 if (!port.Finished)
                 {
-                    port.CountedTries--;
                     refund(port);
                 }
             }
         }
-        _suspects.Clear();
     }
 
     /// <summary>Back up to just under the ceiling at once; past it, only after a clean run, and faster each time.</summary>
@@ -261,7 +241,8 @@ internal sealed class CongestionControl
             return;
         }
         Rate *= 1 + _growth;
-        _growth = Math.Min(1, _growth * 2);
+        // Faster each clean window, but by a fifth at most: the evidence of a step arrives two windows late.
+        _growth = Math.Min(0.2, _growth * 2);
         _ceiling = Math.Max(_ceiling, Rate);
     }
 

@@ -52,11 +52,7 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
     /// </summary>
     public int FinalTries(int silentPorts)
     {
-        int lost = _otherDrops, answered = _answered + _otherAnswers;
-        foreach (var port in _recovered)
-        {
-            lost += port.CountedTries;
-        }
+        int lost = _otherDrops + NetworkDrops, answered = _answered + _otherAnswers;
         var tries = AllowedTries;
         if (lost > 0 && silentPorts > 0 && settings.MaxRetries > 0)
         {
@@ -79,7 +75,18 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
 
     public int Retries { get; private set; }
 
+    /// <summary>Probes shown lost, ours included: the first one arms the canaries.</summary>
     public int Drops { get; private set; }
+
+    /// <summary>
+    /// Probes the network lost: tries of answered ports that went unanswered, less those lost to
+    /// our own pace (refunded). The evidence for how many tries a silent port is worth, and the
+    /// figure the reports show.
+    /// </summary>
+    public int NetworkDrops => _lostTries + _udpDrops;
+
+    private int _lostTries;
+    private int _udpDrops;
 
     /// <summary>One probe in this many is a canary, once the host has shown loss: 6 % more probes, on lossy hosts only.</summary>
     public const int CanaryEvery = 16;
@@ -92,7 +99,16 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
     private bool _canaryClosed;
 
     /// <summary>Time for a canary: the host has lost probes, has a port known to answer, and enough probes went by.</summary>
-    public bool CanaryDue => Drops > 0 && CanaryPort is not null && _sinceCanary >= CanaryEvery;
+    /// <remarks>
+    /// Also one every <see cref="CanaryInterval"/> whatever the pace: at a slow pace one in sixteen
+    /// would take seconds to make a window's worth of evidence, and a pace cut too deep would climb
+    /// back only as fast as evidence comes in.
+    /// </remarks>
+    public bool CanaryDue => Drops > 0 && CanaryPort is not null
+        && (_sinceCanary >= CanaryEvery || Stopwatch.GetTimestamp() - _lastCanary >= CanaryInterval);
+
+    private static readonly long CanaryInterval = Stopwatch.Frequency / 200;
+    private long _lastCanary;
 
     /// <summary>The window a probe sent now belongs to, counted in the host's figures.</summary>
     public ProbeWindow Sent(bool retry)
@@ -106,7 +122,7 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
     public ProbeWindow CanarySent()
     {
         Count(retry: false);
-        _sinceCanary = 0;
+        (_sinceCanary, _lastCanary) = (0, Stopwatch.GetTimestamp());
         var window = Congestion.OnSend(Stopwatch.GetTimestamp());
         window.CanarySent();
         return window;
@@ -120,7 +136,11 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
     }
 
     /// <summary>A UDP port silent in one pass answered in a later one: the earlier probe or its answer was lost.</summary>
-    public void LostEarlier() => Drops++;
+    public void LostEarlier()
+    {
+        Drops++;
+        _udpDrops++;
+    }
 
     /// <summary>
     /// A port answered (<paramref name="closed"/>: with a reset); if it had gone silent before,
@@ -143,6 +163,7 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
         }
         port.Finished = true;
         Drops += port.SilentTries;
+        _lostTries += port.CountedTries;
         _recovered.Add(port);
         _maxAnsweredTry = Math.Max(_maxAnsweredTry, port.CountedTries + 1);
     }
@@ -185,10 +206,11 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
         if (refunded)
         {
             // Refunds lower what the evidence says: recount it.
-            _maxAnsweredTry = 1;
+            (_maxAnsweredTry, _lostTries) = (1, 0);
             foreach (var port in _recovered)
             {
                 _maxAnsweredTry = Math.Max(_maxAnsweredTry, port.CountedTries + 1);
+                _lostTries += port.CountedTries;
             }
         }
         Pacer.PerSecond = Congestion.Rate;
@@ -208,11 +230,11 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
     public bool NewsFor(int samples)
     {
         var timed = _toldSamples < samples && Rtt.Samples >= samples;
-        var lossy = Drops > 0 && (_toldDrops == 0 || Drops >= 2 * _toldDrops);
+        var lossy = NetworkDrops > 0 && (_toldDrops == 0 || NetworkDrops >= 2 * _toldDrops);
         var news = timed || lossy;
         if (news)
         {
-            (_toldSamples, _toldDrops) = (Rtt.Samples, Drops);
+            (_toldSamples, _toldDrops) = (Rtt.Samples, NetworkDrops);
         }
         return news;
     }
@@ -243,7 +265,7 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
             Math.Round(Rtt.SmoothedTicks * tick, 3),
             Math.Round(Rtt.VarianceTicks * tick, 3),
             (int)Math.Round(TimeoutTicks * tick),
-            Rtt.Samples, Probes, Retries, Drops, Math.Max(AllowedTries, _finalTries));
+            Rtt.Samples, Probes, Retries, NetworkDrops, Math.Max(AllowedTries, _finalTries));
     }
 
     private static long Ticks(int milliseconds) => milliseconds * Stopwatch.Frequency / 1000;

@@ -1,3 +1,4 @@
+using PortScan.Shared.Protocol;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
@@ -20,7 +21,7 @@ public class TimingOptionsTests
         return JsonReport.Parse(stdout);
     }
 
-    private static async Task<JsonProbes> ProbesAsync(string options) => (await ScanAsync(options)).Probes;
+    private static async Task<ProbeSettings> ProbesAsync(string options) => (await ScanAsync(options)).Probes;
 
     /// <summary>Concurrency 0 stands for the default, sized from the open-file limit.</summary>
     [TestCase("-T0", 100, 300_000, 300_000, 10, 1, 1 / 300.0)]
@@ -40,7 +41,7 @@ public class TimingOptionsTests
     {
         var probes = await ProbesAsync(options);
 
-        probes.ShouldBe(new JsonProbes(max, min, initial, retries, concurrency == 0 ? ScanDefaults.Concurrency : concurrency, maxRate, 0));
+        probes.ShouldBe(new ProbeSettings(max, min, initial, retries, concurrency == 0 ? ScanDefaults.Concurrency : concurrency, maxRate, 0));
     }
 
     [TestCase("-T5 --max-rtt-timeout 2s --min-rtt-timeout 10ms --initial-rtt-timeout 400ms --max-retries 7 -c 3 --max-rate 50")]
@@ -49,7 +50,7 @@ public class TimingOptionsTests
     {
         var probes = await ProbesAsync(options);
 
-        probes.ShouldBe(new JsonProbes(2000, 10, 400, 7, 3, 50, 0));
+        probes.ShouldBe(new ProbeSettings(2000, 10, 400, 7, 3, 50, 0));
     }
 
     [TestCase("--timeout 250ms", 250, 100, 250)]
