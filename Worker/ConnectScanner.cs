@@ -124,6 +124,8 @@ internal sealed unsafe class ConnectScanner : IDisposable
         {
             _hints.ApplyTo(_timings);
             var (paced, shortage) = StartWhatIsDue(cursor, sink);
+            // Before deciding to wait: a host whose last port just settled is finished now, not after a nap.
+            Review(sink);
             if (_inFlight.Count == 0 && !cursor.HasNext && _again.Count == 0 && _open.Count == 0)
             {
                 break;
@@ -154,7 +156,6 @@ internal sealed unsafe class ConnectScanner : IDisposable
             }
             Poll(wait, sink);
             Expire(sink);
-            Review(sink);
         }
         sink.Flush();
     }

@@ -79,6 +79,16 @@ internal sealed class CongestionControl
     /// <summary>The share of probes the network loses whatever the pace, learned from tests.</summary>
     public double Background { get; private set; }
 
+    // Canaries of the windows that were not congested: the network's own loss, measured.
+    private int _cleanLost;
+    private int _cleanSamples;
+
+    /// <summary>
+    /// The share of canaries lost in windows that were not congested: the loss a probe suffers at a
+    /// pace the host can take, with enough canaries to mean something; null before that.
+    /// </summary>
+    public double? NetworkLoss => _cleanSamples >= 50 ? (double)_cleanLost / _cleanSamples : null;
+
     /// <summary>The window a probe sent now belongs to.</summary>
     public ProbeWindow OnSend(long now)
     {
@@ -149,6 +159,10 @@ internal sealed class CongestionControl
         {
             // More loss than the network's own: the excess is ours, and says nothing about the ports.
             Refund(refund);
+        }
+        else
+        {
+            (_cleanLost, _cleanSamples) = (_cleanLost + lost, _cleanSamples + samples);
         }
         var seconds = Math.Max(WindowTicks, last - _group[0].StartTicks) / (double)Stopwatch.Frequency;
         var sentRate = sent / seconds;

@@ -54,9 +54,12 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
     {
         int lost = _otherDrops + NetworkDrops, answered = _answered + _otherAnswers;
         var tries = AllowedTries;
-        if (lost > 0 && silentPorts > 0 && settings.MaxRetries > 0)
+        // The canaries' measure of the network's loss where there is one: the tries answered ports
+        // lost count losses to our own pace just under the congestion threshold too. Else theirs,
+        // this worker's and the other workers' of the host.
+        var p = Congestion.NetworkLoss ?? (lost > 0 ? (double)lost / (lost + answered) : 0);
+        if (p > 0 && silentPorts > 0 && settings.MaxRetries > 0)
         {
-            var p = (double)lost / (lost + answered);
             tries = Math.Max(tries, (int)Math.Ceiling(Math.Log(MissedAnswers / (_answered + 1)) / Math.Log(p)));
         }
         return _finalTries = Math.Min(settings.MaxRetries + 1, tries);

@@ -27,9 +27,9 @@ public class HostileNetworkScanTests
         {
             var (report, _) = await ScanAsync(lab);
             ShouldBeExact(report, lab, $"scan {scan} at 5 % loss");
-            var network = report.Hosts[0].Network.ShouldNotBeNull();
-            network.Drops.ShouldBeGreaterThan(0, "a lossy host shows drops");
-            network.Tries.ShouldBeGreaterThan(2, "drops earn silent ports more than one retry");
+            // Its drops may all have been refunded (lost while the pace was still being tested), but
+            // the canaries measured the loss: silent ports get more than one retry.
+            report.Hosts[0].Network.ShouldNotBeNull().Tries.ShouldBeGreaterThan(2, "a lossy host's silent ports get more than one retry");
         }
     }
 
