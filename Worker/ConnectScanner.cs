@@ -449,7 +449,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
                 continue;
             }
             work.InFlight--;
-            var probe = silent.Probe ?? new PortProbe(work.Timing, silent.Port);
+            var probe = silent.Probe ?? new PortProbe(silent.Port);
             switch (work.Timing.TimedOut(silent.Window, probe))
             {
                 case Silence.TryAgain:

@@ -38,7 +38,7 @@ public sealed record ProbeSettings(
 
     /// <summary>
     /// A fixed timeout: every probe waits exactly <paramref name="timeoutMs"/>, once. This is the
-    /// original article's timing, which <c>demo</c>, <c>bench</c> and <c>--timing fixed</c> use so
+    /// original article's timing, which <c>demo</c>, <c>bench</c> and <c>--fixed-timeout</c> use so
     /// that a slice costs ports × timeout.
     /// </summary>
     public static ProbeSettings Fixed(int timeoutMs, int concurrency) => new(timeoutMs, timeoutMs, timeoutMs, 0, concurrency);

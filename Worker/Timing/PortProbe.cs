@@ -4,10 +4,8 @@ namespace PortScan.Worker.Timing;
 /// A port that has gone unanswered at least once, and how many of its tries count. Ports answered
 /// at the first try never get one (a full scan of a clean host allocates none).
 /// </summary>
-internal sealed class PortProbe(HostTiming host, int port)
+internal sealed class PortProbe(int port)
 {
-    public HostTiming Host { get; } = host;
-
     public int Port { get; } = port;
 
     /// <summary>Every silent try, refunded or not: refunds stop at a hard cap, so no port is retried forever.</summary>
