@@ -14,14 +14,17 @@ namespace PortScan.Coordinator.Commands;
 /// </summary>
 internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, TextWriter stderr)
 {
+    /// <summary>nmap's spelling for "this report goes to stdout" (<c>-oX -</c>).</summary>
+    private const string StandardOutput = "-";
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        foreach (var (_, path) in settings.Files)
+        // As nmap: a report written to "-" is stdout's document, and replaces the scan's text there.
+        var toStdout = settings.Files.Where(f => f.Path == StandardOutput).ToList();
+        var files = settings.Files.Where(f => f.Path != StandardOutput).ToList();
+        foreach (var (_, path) in files)
         {
-            if (!Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
-            {
-                throw new UsageException($"cannot write '{path}': its directory does not exist");
-            }
+            ReportFiles.CheckWritable(path);
         }
         var request = await RequestAsync(cancellationToken).ConfigureAwait(false);
 
@@ -39,7 +42,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         }
 
         var services = ServiceNames.Load();
-        var stdoutFormat = settings.Files.Count > 0 ? ReportFormat.Text : settings.Format;
+        var stdoutFormat = toStdout.Count > 0 ? toStdout[0].Format : files.Count > 0 ? ReportFormat.Text : settings.Format;
         await using var progress = ProgressLine.Wanted(stderr, settings.NoProgress) ? new ProgressLine(stderr, request.Work.Count) : null;
         var observers = new List<IScanObserver>();
         if (progress is not null)
@@ -85,14 +88,19 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         {
             stdoutFormat.Write(stdout, context);
         }
-        foreach (var (format, path) in settings.Files)
+        var lost = false;
+        foreach (var (format, path) in files)
         {
-            AtomicFile.Write(path, writer => format.Write(writer, context));
+            if (ReportFiles.WriteOrKeep(path, writer => format.Write(writer, context)) is { } problem)
+            {
+                await stderr.WriteLineAsync($"portscan: {problem}").ConfigureAwait(false);
+                lost = true;
+            }
         }
         await ReportUnscannedAsync(result).ConfigureAwait(false);
 
         return result.Interrupted ? ExitCodes.Interrupted
-            : result.Complete ? ExitCodes.Success
+            : result.Complete && !lost ? ExitCodes.Success
             : ExitCodes.ScanFailed;
     }
 
