@@ -306,10 +306,12 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         // all the other slices have seen together.
         if ((timing.RttSamples > 0 && _hinted.Add(host)) || timing.Drops > 0)
         {
-            foreach (var slice in _slices)
+            // Only the slices that scan this host: in a sweep most workers never see it.
+            var sharing = _slices.Where(s => s.CoversHost(host)).ToList();
+            foreach (var slice in sharing)
             {
                 if (slice.Current is { Exited: false } other && other != attempt
-                    && Pooled(host, _slices.Where(s => s != slice)) is { } hint)
+                    && Pooled(host, sharing.Where(s => s != slice)) is { } hint)
                 {
                     other.Tell(hint);
                 }

@@ -38,6 +38,13 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     /// <summary>True when <paramref name="position"/> of the work list belongs to this slice.</summary>
     public bool Holds(int position) => position >= Slice.Bounds.Start && position <= Slice.Bounds.End;
 
+    /// <summary>True when some of host <paramref name="host"/>'s positions (host × ports, in order) belong to this slice.</summary>
+    public bool CoversHost(int host)
+    {
+        var first = (long)host * WorkList.Ports.Count;
+        return first <= Slice.Bounds.End && first + WorkList.Ports.Count - 1 >= Slice.Bounds.Start;
+    }
+
     public PortState StateAt(int position) => _states[position - Slice.Bounds.Start];
 
     public double? RttAt(int position) => _rttMs.TryGetValue(position, out var rtt) ? rtt : null;
