@@ -46,7 +46,7 @@ public class BannerTests
         var greeting = Encoding.UTF8.GetBytes("220 a,b/c \"q\" é\u001b[31m\0" + new string('x', 400) + "\r\n");
         var greeter = services.TcpGreeting(greeting);
         var expected = Banner.Escape(greeting);
-        var directory = Directory.CreateTempSubdirectory("portscan-banner-");
+        var directory = TestTemp.Directory("banner");
         var basePath = Path.Combine(directory.FullName, "scan");
 
         var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "-p", $"{greeter}", "--banners", "--banner-timeout", "300ms",

@@ -74,7 +74,7 @@ public class CoordinatorEndToEndTests
     public async Task Output_file_is_written_whole_and_stdout_still_shows_the_scan()
     {
         await using var lab = TestLab.Start(open: 1, closed: 3, filtered: 0);
-        var directory = Directory.CreateTempSubdirectory("portscan-test-");
+        var directory = TestTemp.Directory("test");
         var path = Path.Combine(directory.FullName, "report.json");
 
         var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "--start-port", $"{lab.Ports.Start}", "--end-port", $"{lab.Ports.End}",

@@ -22,7 +22,7 @@ public class MultiHostScanTests
     public async Task A_cidr_block_and_ipv6_are_split_into_slices_and_reported_host_by_host()
     {
         PrivateNetwork.RequireOrIgnore();
-        var directory = Directory.CreateTempSubdirectory("portscan-hosts-");
+        var directory = TestTemp.Directory("hosts");
         var report = Path.Combine(directory.FullName, "scan.json");
         var all = Path.Combine(directory.FullName, "scan");
 
@@ -59,7 +59,7 @@ public class MultiHostScanTests
     public async Task Targets_come_from_a_list_file_with_comments_and_exclusions_apply()
     {
         PrivateNetwork.RequireOrIgnore();
-        var directory = Directory.CreateTempSubdirectory("portscan-il-");
+        var directory = TestTemp.Directory("il");
         var list = Path.Combine(directory.FullName, "targets.txt");
         await File.WriteAllTextAsync(list, """
             # the lab hosts

@@ -29,7 +29,7 @@ public class NetworkReportTests
     [Test]
     public async Task What_the_network_did_to_a_host_reaches_the_json_xml_and_text_reports()
     {
-        var directory = Directory.CreateTempSubdirectory("portscan-network-");
+        var directory = TestTemp.Directory("network");
         var json = Path.Combine(directory.FullName, "scan.json");
         var xml = Path.Combine(directory.FullName, "scan.xml");
         var text = Path.Combine(directory.FullName, "scan.nmap");
@@ -66,7 +66,7 @@ public class NetworkReportTests
     [Test]
     public async Task A_host_whose_answers_were_never_timed_has_counts_but_no_round_trip()
     {
-        var directory = Directory.CreateTempSubdirectory("portscan-network-");
+        var directory = TestTemp.Directory("network");
         var xml = Path.Combine(directory.FullName, "scan.xml");
 
         var (exit, stdout, stderr) = await InProcessCli.RunAsync("scan", "127.0.0.1", "-p", "1", "-w", "1", "-oX", xml, "--worker-path", WorkerDoubles.Scripted("""

@@ -17,7 +17,7 @@ public partial class OutputFormatTests
     public async Task Oa_writes_nmap_normal_xml_and_grepable_files_and_the_xml_validates_against_nmap_dtd()
     {
         await using var lab = TestLab.Start(open: 2, closed: 6, filtered: 1);
-        var directory = Directory.CreateTempSubdirectory("portscan-oa-");
+        var directory = TestTemp.Directory("oa");
         var basePath = Path.Combine(directory.FullName, "scan");
 
         var run = await Binaries.PortScanAsync(["scan", "localhost", .. LabPorts(lab), "-oA", basePath]);
@@ -67,7 +67,7 @@ public partial class OutputFormatTests
     public async Task Xml_on_stdout_with_show_closed_lists_every_port_and_still_validates()
     {
         await using var lab = TestLab.Start(open: 1, closed: 3, filtered: 0);
-        var directory = Directory.CreateTempSubdirectory("portscan-xml-");
+        var directory = TestTemp.Directory("xml");
         var path = Path.Combine(directory.FullName, "scan.xml");
 
         var run = await Binaries.PortScanAsync(["scan", "127.0.0.1", .. LabPorts(lab), "--format", "xml", "--show-closed"]);

@@ -10,7 +10,7 @@ public class PrivateNetworkScanTests
     public async Task Full_range_scan_with_8_workers_finds_exactly_the_listeners()
     {
         PrivateNetwork.RequireOrIgnore();
-        var directory = Directory.CreateTempSubdirectory("portscan-netns-");
+        var directory = TestTemp.Directory("netns");
         var report = Path.Combine(directory.FullName, "scan.json");
 
         var run = await PrivateNetwork.ScanBesideListenersAsync($"'{Binaries.Coordinator}' scan 127.0.0.1 -w 8 --format json -o '{report}'", directory);

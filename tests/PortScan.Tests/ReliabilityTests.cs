@@ -24,7 +24,7 @@ public partial class ReliabilityTests
 
     private readonly record struct LabTargetRange(int Start, int End);
 
-    private static string TempReport() => Path.Combine(Directory.CreateTempSubdirectory("portscan-reliability-").FullName, "scan.json");
+    private static string TempReport() => Path.Combine(TestTemp.Directory("reliability").FullName, "scan.json");
 
     private static IEnumerable<int> Pids(string stderr) => AnyWorkerStarted().Matches(stderr).Select(m => int.Parse(m.Groups[1].Value));
 
@@ -257,7 +257,7 @@ public partial class ReliabilityTests
     public async Task A_full_range_scan_under_an_open_file_limit_of_256_is_still_exact()
     {
         PrivateNetwork.RequireOrIgnore();
-        var directory = Directory.CreateTempSubdirectory("portscan-ulimit-");
+        var directory = TestTemp.Directory("ulimit");
         var report = Path.Combine(directory.FullName, "scan.json");
 
         var run = await PrivateNetwork.ScanBesideListenersAsync(

@@ -15,7 +15,7 @@ public class ReportPathTests
     [TestCase("/proc/version")]
     public async Task A_report_path_that_cannot_be_written_is_refused_before_the_scan_in_one_line(string path)
     {
-        var directory = Directory.CreateTempSubdirectory("portscan-reportpath-");
+        var directory = TestTemp.Directory("reportpath");
         var target = path == "directory" ? directory.FullName : path;
 
         var (exit, stdout, stderr) = await InProcessCli.RunAsync("scan", "127.0.0.1", "-p", "1", "-o", target, "--worker-path", Worker);
@@ -44,7 +44,7 @@ public class ReportPathTests
     [Test]
     public async Task A_report_whose_directory_vanishes_during_the_scan_is_kept_elsewhere_with_exit_1()
     {
-        var directory = Directory.CreateTempSubdirectory("portscan-reportpath-");
+        var directory = TestTemp.Directory("reportpath");
         var report = Path.Combine(directory.FullName, "scan.xml");
         var slowWorker = WorkerDoubles.Scripted("hello\nsleep 1");
 

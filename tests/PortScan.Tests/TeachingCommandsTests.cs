@@ -26,7 +26,7 @@ public class TeachingCommandsTests
     [Test]
     public async Task Bench_writes_a_json_report_with_runs_and_a_speedup_per_worker_count()
     {
-        var directory = Directory.CreateTempSubdirectory("portscan-bench-");
+        var directory = TestTemp.Directory("bench");
         var report = Path.Combine(directory.FullName, "bench.json");
         var svg = Path.Combine(directory.FullName, "bench.svg");
 
@@ -51,7 +51,7 @@ public class TeachingCommandsTests
     [Test]
     public async Task Bench_writes_csv_with_run_and_result_rows()
     {
-        var directory = Directory.CreateTempSubdirectory("portscan-bench-");
+        var directory = TestTemp.Directory("bench");
         var report = Path.Combine(directory.FullName, "bench.csv");
 
         var (exit, _, stderr) = await InProcessCli.RunAsync("bench", "--lab", "-w", "1,3", "--repeat", "1", "--timeout", "20ms",

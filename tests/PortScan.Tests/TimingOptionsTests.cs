@@ -88,7 +88,7 @@ public class TimingOptionsTests
     [Test]
     public async Task Each_worker_is_given_the_probe_settings_with_its_share_of_the_scans_rate()
     {
-        var directory = Directory.CreateTempSubdirectory("portscan-arguments-");
+        var directory = TestTemp.Directory("arguments");
 
         var (exit, _, stderr) = await InProcessCli.RunAsync("scan", "127.0.0.1", "-p", "1-2", "-w", "2", "-T2", "--format", "json",
             "--worker-path", WorkerDoubles.Scripted($"echo \"$args\" > '{directory.FullName}'/worker-$id\nhello"));

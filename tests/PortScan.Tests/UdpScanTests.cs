@@ -36,7 +36,7 @@ public class UdpScanTests
         await using var lab = TestLab.Start(open: 1, closed: 1, filtered: 0);
         await using var services = new LoopbackServices();
         var answering = services.UdpAnswering();
-        var directory = Directory.CreateTempSubdirectory("portscan-udp-");
+        var directory = TestTemp.Directory("udp");
         var xml = Path.Combine(directory.FullName, "scan.xml");
 
         var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "-sT", "-sU", "-p", $"T:{lab.Ports.Start}-{lab.Ports.End},U:{answering}",

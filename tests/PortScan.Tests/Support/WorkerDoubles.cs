@@ -56,7 +56,7 @@ public static class WorkerDoubles
     /// <summary>The first run writes garbage and dies; later runs are the real worker.</summary>
     public static string GarbageOnce()
     {
-        var marker = Path.Combine(Directory.CreateTempSubdirectory("portscan-double-").FullName, "ran");
+        var marker = Path.Combine(TestTemp.Directory("double").FullName, "ran");
         return Write("garbage-once", $$"""
             if [ ! -e '{{marker}}' ]; then touch '{{marker}}'; echo '{"type":'; exit 0; fi
             exec '{{Binaries.Worker}}' "$@"
@@ -66,7 +66,7 @@ public static class WorkerDoubles
     /// <summary>The first run hangs before saying anything; later runs are the real worker.</summary>
     public static string HangsOnce()
     {
-        var marker = Path.Combine(Directory.CreateTempSubdirectory("portscan-double-").FullName, "ran");
+        var marker = Path.Combine(TestTemp.Directory("double").FullName, "ran");
         return Write("hangs-once", $"""
             if [ ! -e '{marker}' ]; then touch '{marker}'; exec sleep 60; fi
             exec '{Binaries.Worker}' "$@"
@@ -75,7 +75,7 @@ public static class WorkerDoubles
 
     private static string Write(string name, string body)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("portscan-double-").FullName, name);
+        var path = Path.Combine(TestTemp.Directory("double").FullName, name);
         File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
