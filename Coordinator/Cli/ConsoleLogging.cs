@@ -14,9 +14,9 @@ public sealed class ConsoleLogging : ILoggerFactory
     private readonly LogLevel _minimum;
     private readonly Lazy<ILoggerFactory> _factory;
 
-    private ConsoleLogging(bool verbose)
+    private ConsoleLogging(LogLevel minimum)
     {
-        _minimum = verbose ? LogLevel.Information : LogLevel.Warning;
+        _minimum = minimum;
         _factory = new Lazy<ILoggerFactory>(() => LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(_minimum);
@@ -29,7 +29,7 @@ public sealed class ConsoleLogging : ILoggerFactory
         }));
     }
 
-    public static ConsoleLogging Create(bool verbose) => new(verbose);
+    public static ConsoleLogging Create(LogLevel minimum) => new(minimum);
 
     public ILogger CreateLogger(string categoryName) => new DeferredLogger(this, categoryName);
 

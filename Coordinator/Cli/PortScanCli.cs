@@ -11,7 +11,7 @@ public static class PortScanCli
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("portscan: a TCP port scanner that splits the port range into slices and scans each slice in its own worker process.")
+        var root = new RootCommand("portscan: a TCP and UDP port scanner that splits hosts × ports into slices and scans each slice in a worker process of its own")
         {
             new ScanCommand(),
             new PlanCommand(),
@@ -19,12 +19,16 @@ public static class PortScanCli
             new DemoCommand(),
             new BenchCommand(),
         };
-        var parse = root.Parse(args);
+        var parse = root.Parse(WithDefaultCommand(root, args));
         if (parse.Errors.Count > 0)
         {
+            // An option no command took is named as one, not as whatever the parser was expecting there.
             // Some parser messages span lines (a list of allowed values): keep the promise of one line.
-            var message = string.Join(' ', parse.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            await stderr.WriteLineAsync($"portscan: {message} (see 'portscan --help')").ConfigureAwait(false);
+            var message = parse.UnmatchedTokens.FirstOrDefault(UnknownOptions.LooksLikeOption) is { } unknown
+                ? UnknownOptions.Describe(unknown)
+                : string.Join(' ', parse.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            var help = parse.CommandResult.Command is RootCommand ? "portscan --help" : $"portscan {parse.CommandResult.Command.Name} --help";
+            await stderr.WriteLineAsync($"portscan: {message} (see '{help}')").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
         try
@@ -44,5 +48,21 @@ public static class PortScanCli
             await stderr.WriteLineAsync($"portscan: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
+    }
+
+    /// <summary>
+    /// nmap's habit, <c>portscan 127.0.0.1 -p 22</c>: when the first word is neither a command nor
+    /// one of the root's own options, the words are <c>scan</c>'s. No words at all show the help, as nmap does.
+    /// </summary>
+    private static string[] WithDefaultCommand(RootCommand root, string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return ["--help"];
+        }
+        var first = args[0];
+        var named = root.Subcommands.Any(c => c.Name == first || c.Aliases.Contains(first))
+            || root.Options.Any(o => o.Name == first || o.Aliases.Contains(first));
+        return named ? args : ["scan", .. args];
     }
 }

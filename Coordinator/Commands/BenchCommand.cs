@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Benchmarking;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Lab;
@@ -34,9 +35,9 @@ internal sealed class BenchCommand : Command
         "Per-connect timeout, fixed as in the original article: every probe waits exactly this long, once");
     private readonly Option<int> _start = OptionFactory.Port("--start-port", 1, "First port (default: the lab's first port, or 1)");
     private readonly Option<int> _end = OptionFactory.Port("--end-port", 65535, "Last port (default: the lab's last port, or 65535)");
-    private readonly Option<int> _open = OptionFactory.Count("--open", "-O", 0, 65535, () => 2, "Lab: open ports");
-    private readonly Option<int> _closed = OptionFactory.Count("--closed", "-C", 0, 65535, () => 8, "Lab: closed ports");
-    private readonly Option<int> _filtered = OptionFactory.Count("--filtered", "-F", 0, 65535, () => 54, "Lab: filtered ports");
+    private readonly Option<int> _open = OptionFactory.Count("--open", null, 0, 65535, () => 2, "Lab: open ports");
+    private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 65535, () => 8, "Lab: closed ports");
+    private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 0, 65535, () => 54, "Lab: filtered ports");
     private readonly Option<string?> _report = new("--report") { Description = "Write the raw runs and the table to FILE (.json or .csv)" };
     private readonly Option<string?> _svg = new("--svg") { Description = "Draw speedup against worker count, with the ideal line, to FILE" };
 
@@ -106,7 +107,7 @@ internal sealed class BenchCommand : Command
         }
 
         var console = TerminalConsole.Create(parse.InvocationConfiguration.Output, out var interactive);
-        using var loggers = ConsoleLogging.Create(verbose: false);
+        using var loggers = ConsoleLogging.Create(LogLevel.Warning);
         var runner = new TrialRunner(WorkerCommand.NextToCoordinator(), loggers.CreateLogger("portscan"), console, interactive);
         var workerCounts = parse.GetValue(_workers)!;
         var repeat = parse.GetValue(_repeat);

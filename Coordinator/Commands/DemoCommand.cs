@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Benchmarking;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Lab;
@@ -23,9 +24,9 @@ internal sealed class DemoCommand : Command
 {
     private readonly Option<int> _workers = OptionFactory.Count("--workers", "-w", 2, 64, () => 8, "Workers for the parallel article-mode run");
     private readonly Option<TimeSpan> _timeout = OptionFactory.Duration("--timeout", TimeSpan.FromMilliseconds(200), "Per-connect timeout: what each filtered port costs");
-    private readonly Option<int> _open = OptionFactory.Count("--open", "-O", 1, 100, () => 2, "Open ports in the lab");
-    private readonly Option<int> _closed = OptionFactory.Count("--closed", "-C", 0, 1000, () => 8, "Closed ports in the lab");
-    private readonly Option<int> _filtered = OptionFactory.Count("--filtered", "-F", 1, 1000, () => 54, "Filtered ports in the lab");
+    private readonly Option<int> _open = OptionFactory.Count("--open", null, 1, 100, () => 2, "Open ports in the lab");
+    private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 1000, () => 8, "Closed ports in the lab");
+    private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 1, 1000, () => 54, "Filtered ports in the lab");
 
     public DemoCommand()
         : base("demo", "Show why parallelism pays: scan a lab target one connect at a time with 1 and N workers, then with the async engine")
@@ -44,7 +45,7 @@ internal sealed class DemoCommand : Command
         var timeout = parse.GetValue(_timeout);
         var timeoutMs = (int)timeout.TotalMilliseconds;
         var console = TerminalConsole.Create(parse.InvocationConfiguration.Output, out var interactive);
-        using var loggers = ConsoleLogging.Create(verbose: false);
+        using var loggers = ConsoleLogging.Create(LogLevel.Warning);
         var runner = new TrialRunner(WorkerCommand.NextToCoordinator(), loggers.CreateLogger("portscan"), console, interactive);
 
         await using var lab = LabTarget.Start(IPAddress.Loopback, parse.GetValue(_open), parse.GetValue(_closed), parse.GetValue(_filtered));

@@ -10,9 +10,9 @@ namespace PortScan.Coordinator.Commands;
 /// <summary><c>portscan lab</c>: a target with known open, closed and filtered ports, up until Ctrl-C.</summary>
 internal sealed class LabCommand : Command
 {
-    private readonly Option<int> _open = OptionFactory.Count("--open", "-O", 0, 65535, () => 3, "Listening ports");
-    private readonly Option<int> _closed = OptionFactory.Count("--closed", "-C", 0, 65535, () => 10, "Bound but not listening ports (answer with a reset)");
-    private readonly Option<int> _filtered = OptionFactory.Count("--filtered", "-F", 0, 65535, () => 10, "Ports that never answer a SYN (connects time out)");
+    private readonly Option<int> _open = OptionFactory.Count("--open", null, 0, 65535, () => 3, "Listening ports");
+    private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 65535, () => 10, "Bound but not listening ports (answer with a reset)");
+    private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 0, 65535, () => 10, "Ports that never answer a SYN (connects time out)");
     private readonly Option<int> _firstPort = OptionFactory.Port("--first-port", LabTarget.DefaultFirstPort, "Where to look for a block of free adjacent ports");
     private readonly Option<bool> _netns = new("--netns")
     {

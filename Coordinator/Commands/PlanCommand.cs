@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Slicing;
@@ -20,6 +21,7 @@ internal sealed class PlanCommand : Command
     public PlanCommand()
         : base("plan", "Print how the ports (of each target) are split into one contiguous slice per worker, without scanning")
     {
+        UnknownOptions.RejectIn(_targets);
         Add(_targets);
         _ports.AddTo(this);
         SetAction(async (parse, cancellationToken) =>
@@ -33,7 +35,7 @@ internal sealed class PlanCommand : Command
                 Write(output, ports, workers);
                 return 0;
             }
-            var hosts = await TargetResolver.ResolveAllAsync(targets, [], cancellationToken).ConfigureAwait(false);
+            var hosts = await TargetResolver.ResolveAllAsync(targets, [], null, cancellationToken).ConfigureAwait(false);
             Write(output, new WorkList([.. hosts.Select(h => h.Address)], ports), workers);
             return 0;
         });

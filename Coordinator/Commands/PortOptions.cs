@@ -29,6 +29,8 @@ internal sealed class PortOptions
         CustomParser = result => OptionFactory.ParseCount(result, "--top-ports", 1, PortRange.MaxPort),
     };
 
+    private readonly Option<bool> _fast = new("--fast", "-F") { Description = "nmap's fast scan: the 100 ports of each scanned transport most often open (--top-ports 100)" };
+
     private readonly Option<string?> _exclude = new("--exclude-ports") { Description = "Ports to leave out, in the same syntax as -p" };
 
     public Option<int> Workers { get; } = OptionFactory.Count("--workers", "-w", 1, ScanDefaults.MaxWorkers, () => ScanDefaults.Workers,
@@ -42,9 +44,13 @@ internal sealed class PortOptions
         command.Add(_start);
         command.Add(_end);
         command.Add(_top);
+        command.Add(_fast);
         command.Add(_exclude);
         command.Add(Workers);
     }
+
+    /// <summary>How many ports nmap's -F scans.</summary>
+    private const int FastScanPorts = 100;
 
     /// <summary>The ports asked for; contradictions and empty results are the user's mistake (exit code 2).</summary>
     public PortSelection Ports(ParseResult parse)
@@ -53,10 +59,11 @@ internal sealed class PortOptions
         var tcp = parse.GetValue(_tcp) || !udp;
         var rangeGiven = parse.GetResult(_start) is { Implicit: false } || parse.GetResult(_end) is { Implicit: false };
         var list = parse.GetValue(_ports);
-        var top = parse.GetValue(_top);
-        if ((list is not null ? 1 : 0) + (rangeGiven ? 1 : 0) + (top is not null ? 1 : 0) > 1)
+        var fast = parse.GetValue(_fast);
+        var top = parse.GetValue(_top) ?? (fast ? FastScanPorts : null);
+        if ((list is not null ? 1 : 0) + (rangeGiven ? 1 : 0) + (parse.GetValue(_top) is not null ? 1 : 0) + (fast ? 1 : 0) > 1)
         {
-            throw new UsageException("give the ports one way: -p, --start-port/--end-port, or --top-ports");
+            throw new UsageException("give the ports one way: -p, --start-port/--end-port, --top-ports or -F");
         }
 
         PortSelection ports;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
@@ -18,6 +20,10 @@ internal sealed class ScanCommand : Command
     private readonly Option<string?> _inputList = new("--input-list", "-iL") { Description = "Read targets from FILE: whitespace-separated, # starts a comment; - reads stdin" };
     private readonly Option<string?> _exclude = new("--exclude") { Description = "Comma-separated targets to leave out, in the same syntax" };
     private readonly Option<string?> _excludeFile = new("--excludefile") { Description = "Leave out the targets listed in FILE (same layout as -iL)" };
+    private readonly Option<bool> _ipv6 = new("-6") { Description = "Scan IPv6: names resolve to their IPv6 address, and an IPv4 target is a mistake (nmap's -6)" };
+    private readonly Option<bool> _ipv4 = new("-4") { Description = "Scan IPv4 only: names resolve to their IPv4 address, and an IPv6 target is a mistake (nmap's -4)" };
+    private readonly Option<bool> _noPing = new("-Pn") { Description = "Scan every target without host discovery: what portscan always does, accepted for nmap's users" };
+    private readonly Option<bool> _noDns = new("-n") { Description = "Never resolve addresses to names: what portscan always does, accepted for nmap's users" };
     private readonly PortOptions _ports = new();
     private readonly ProbeOptions _probes = new();
     private readonly Option<int> _maxWorkerRestarts = OptionFactory.Count("--max-worker-restarts", null, 0, 10, () => ScanDefaults.MaxWorkerRestarts,
@@ -39,7 +45,9 @@ internal sealed class ScanCommand : Command
     private readonly Option<string?> _all = new("-oA") { Description = "Write BASE.nmap, BASE.xml and BASE.gnmap at once, as nmap's -oA" };
     private readonly Option<bool> _showClosed = new("--show-closed") { Description = "List closed and filtered ports too" };
     private readonly Option<bool> _noProgress = new("--no-progress") { Description = "No progress bar on stderr (it is shown only on a terminal, for scans over 2 s)" };
-    private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Log each worker's launch, slice, pid, exit code and time to stderr" };
+    private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Log each worker's launch, slice, pid, exit code and time, and every change of pace, to stderr" };
+    private readonly Option<bool> _veryVerbose = new("-vv", "-vvv") { Description = "As -v, and every worker heartbeat and timing hint passed between workers" };
+    private readonly Option<bool> _debug = new("--debug", "-d") { Description = "As -vv, and every protocol line between the coordinator and its workers" };
 
     public ScanCommand()
         : base("scan", "Scan the TCP and/or UDP ports of one or more targets, one worker process per slice of the hosts × ports")
@@ -49,6 +57,10 @@ internal sealed class ScanCommand : Command
         Add(_inputList);
         Add(_exclude);
         Add(_excludeFile);
+        Add(_ipv4);
+        Add(_ipv6);
+        Add(_noPing);
+        Add(_noDns);
         _ports.AddTo(this);
         _probes.AddTo(this);
         Add(_maxWorkerRestarts);
@@ -62,8 +74,15 @@ internal sealed class ScanCommand : Command
         Add(_showClosed);
         Add(_noProgress);
         Add(_verbose);
+        Add(_veryVerbose);
+        Add(_debug);
+        UnknownOptions.RejectIn(_targets);
         Validators.Add(result =>
         {
+            if (result.GetValue(_ipv4) && result.GetValue(_ipv6))
+            {
+                result.AddError("-4 and -6 contradict each other: give one");
+            }
             if ((result.GetValue(_targets) ?? []).Length == 0 && result.GetValue(_hostname) is null && result.GetValue(_inputList) is null)
             {
                 result.AddError("missing target: give a host name, address or block, for example 'portscan scan localhost'");
@@ -115,6 +134,7 @@ internal sealed class ScanCommand : Command
             : [];
         return new ScanSettings(
             targets,
+            parse.GetValue(_ipv6) ? AddressFamily.InterNetworkV6 : parse.GetValue(_ipv4) ? AddressFamily.InterNetwork : null,
             parse.GetValue(_inputList),
             excludes,
             parse.GetValue(_excludeFile),
@@ -126,10 +146,16 @@ internal sealed class ScanCommand : Command
             format,
             files,
             parse.GetValue(_showClosed),
-            parse.GetValue(_verbose),
+            Verbosity(parse),
             parse.GetValue(_noProgress),
             CommandLine(parse));
     }
+
+    private LogLevel Verbosity(ParseResult parse) =>
+        parse.GetValue(_debug) ? LogLevel.Trace
+        : parse.GetValue(_veryVerbose) ? LogLevel.Debug
+        : parse.GetValue(_verbose) ? LogLevel.Information
+        : LogLevel.Warning;
 
     /// <summary>"portscan scan -p 22 127.0.0.1", from the tokens as typed; arguments with spaces are quoted.</summary>
     private static string CommandLine(ParseResult parse) =>

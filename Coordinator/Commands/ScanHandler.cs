@@ -62,7 +62,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         }
 
         ScanResult result;
-        using (var loggers = ConsoleLogging.Create(settings.Verbose))
+        using (var loggers = ConsoleLogging.Create(settings.Verbosity))
         {
             result = await new ScanCoordinator(worker, loggers.CreateLogger("portscan"))
                 .RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
@@ -112,7 +112,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         var excludes = settings.ExcludeFile is { } excludeFile
             ? [.. settings.Excludes, .. TargetFile.Read(excludeFile, Console.In)]
             : settings.Excludes;
-        var hosts = await TargetResolver.ResolveAllAsync(targets, excludes, cancellationToken).ConfigureAwait(false);
+        var hosts = await TargetResolver.ResolveAllAsync(targets, excludes, settings.Family, cancellationToken).ConfigureAwait(false);
         if ((long)hosts.Count * settings.Ports.Count > WorkList.MaxCount)
         {
             throw new UsageException($"{hosts.Count:N0} hosts × {settings.Ports.Count:N0} ports is more than the {WorkList.MaxCount:N0} host-ports one scan holds; split the scan");

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Output;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
@@ -6,6 +8,7 @@ namespace PortScan.Coordinator.Commands;
 
 /// <summary>What the user asked <c>portscan scan</c> for, validated, before any target is resolved.</summary>
 /// <param name="Targets">Target specifications from the command line (names, literals, CIDR blocks, ranges).</param>
+/// <param name="Family">nmap's -4 or -6: the one address family to scan, or null for both (names prefer IPv4).</param>
 /// <param name="InputList">nmap's -iL: a file of targets, "-" for stdin.</param>
 /// <param name="Excludes">Target specifications to leave out (--exclude and --excludefile).</param>
 /// <param name="WorkerPath">A stand-in for portscan-worker (hidden option, for tests of misbehaving workers); null for the real one.</param>
@@ -13,9 +16,11 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="Files">Reports to write to files (-o, -oN, -oX, -oG, -oA), each atomically.</param>
 /// <param name="Probes">How workers probe: timeouts, retries, concurrency, banners, and the scan-wide --max-rate.</param>
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails (--max-worker-restarts).</param>
+/// <param name="Verbosity">The least a log line must be to reach stderr: Warning by default, Information with -v, Debug with -vv, Trace with -d.</param>
 /// <param name="CommandLine">The command as typed, for the reports that quote it as nmap does.</param>
 public sealed record ScanSettings(
     IReadOnlyList<string> Targets,
+    AddressFamily? Family,
     string? InputList,
     IReadOnlyList<string> Excludes,
     string? ExcludeFile,
@@ -27,6 +32,6 @@ public sealed record ScanSettings(
     ReportFormat Format,
     IReadOnlyList<(ReportFormat Format, string Path)> Files,
     bool ShowClosed,
-    bool Verbose,
+    LogLevel Verbosity,
     bool NoProgress,
     string CommandLine);

@@ -313,6 +313,12 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 if (slice.Current is { Exited: false } other && other != attempt
                     && Pooled(host, sharing.Where(s => s != slice)) is { } hint)
                 {
+                    logger.LogDebug("worker {Worker}: told what the other workers saw of {Target}: srtt {Srtt:0.###} ms, {Drops} drops in {Probes} probes",
+                        other.Slice.Slice.Worker, timing.Target, hint.SrttMs, hint.Drops, hint.Probes);
+                    if (logger.IsEnabled(LogLevel.Trace))
+                    {
+                        logger.LogTrace("worker {Worker} told: {Line}", other.Slice.Slice.Worker, ProtocolCodec.Serialize(hint));
+                    }
                     other.Tell(hint);
                 }
             }

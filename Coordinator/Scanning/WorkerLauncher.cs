@@ -54,6 +54,7 @@ public sealed class WorkerLauncher(WorkerCommand command, ILogger logger)
         while (await lines.ReadLineAsync().ConfigureAwait(false) is var (line, tooLong))
         {
             attempt.Heard();
+            logger.LogTrace("worker {Worker} said: {Line}", attempt.Slice.Slice.Worker, line);
             ScanEvent received = tooLong ? new WorkerBadLine(attempt, line, $"a line longer than {MaxLineLength} characters")
                 : ProtocolCodec.TryParse(line, out var message, out var error) ? new WorkerMessageReceived(attempt, message!)
                 : new WorkerBadLine(attempt, line, error);

@@ -27,6 +27,10 @@ public sealed record TargetSpecification(string Text, string? HostName, int? Pre
         {
             throw new UsageException("a target is empty");
         }
+        if (Mistaken(trimmed) is { } hint)
+        {
+            throw new UsageException(hint);
+        }
         var slash = trimmed.LastIndexOf('/');
         var baseText = slash < 0 ? trimmed : trimmed[..slash];
         int? prefix = slash < 0 ? null : ParsePrefix(trimmed, trimmed[(slash + 1)..]);
@@ -54,6 +58,43 @@ public sealed record TargetSpecification(string Text, string? HostName, int? Pre
             throw new UsageException($"'{text}' is not a valid host name or address");
         }
         return new TargetSpecification(trimmed, literal, prefix, []);
+    }
+
+    /// <summary>
+    /// What a target that cannot be one probably meant: a URL (<c>http://127.0.0.1/</c>) or a host
+    /// with a port (<c>127.0.0.1:22</c>, <c>[::1]:22</c>, <c>localhost:22</c>), which nmap does not take either.
+    /// </summary>
+    private static string? Mistaken(string text)
+    {
+        var scheme = text.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0)
+        {
+            var authority = text[(scheme + 3)..].Split('/', '?', '#')[0];
+            var host = authority.Contains('@', StringComparison.Ordinal) ? authority[(authority.LastIndexOf('@') + 1)..] : authority;
+            return HostAndPort(host) is { } hostPort
+                ? $"'{text}' is a URL: give the host and the port apart, '{hostPort.Host} -p {hostPort.Port}'"
+                : $"'{text}' is a URL: give the host alone, '{host}'";
+        }
+        return HostAndPort(text) is { } withPort
+            ? $"'{text}' names a port: give it with -p, '{withPort.Host} -p {withPort.Port}'"
+            : null;
+    }
+
+    /// <summary><c>host:port</c> or <c>[v6]:port</c> split in two, or null when the text is not written that way.</summary>
+    private static (string Host, string Port)? HostAndPort(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || colon == text.Length - 1 || !text[(colon + 1)..].All(char.IsAsciiDigit))
+        {
+            return null;
+        }
+        var host = text[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            return (host[1..^1], text[(colon + 1)..]);
+        }
+        // A bare IPv6 literal has colons of its own (::1, fe80::22): only IPv4 and names are read as host:port.
+        return host.Contains(':', StringComparison.Ordinal) ? null : (host, text[(colon + 1)..]);
     }
 
     /// <summary>Every address of the block that <paramref name="address"/> with <paramref name="prefix"/> names, network and broadcast included (as nmap does).</summary>

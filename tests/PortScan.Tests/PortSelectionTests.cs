@@ -114,7 +114,7 @@ public class PortSelectionTests
         var (exit, _, stderr) = await InProcessCli.RunAsync(["plan", .. args]);
 
         exit.ShouldBe(2);
-        stderr.Trim().ShouldBe("portscan: give the ports one way: -p, --start-port/--end-port, or --top-ports");
+        stderr.Trim().ShouldBe("portscan: give the ports one way: -p, --start-port/--end-port, --top-ports or -F");
     }
 
     [TestCase("-p", "80", "--exclude-ports", "1-100", "leaves no port")]

@@ -68,7 +68,7 @@ public class TargetSpecificationTests
     [Test]
     public async Task Hosts_are_listed_in_order_each_address_once_without_the_excluded()
     {
-        var hosts = await TargetResolver.ResolveAllAsync(["127.0.0.0/30", "127.0.0.2", "::1", "localhost"], ["127.0.0.0", "127.0.0.3"], CancellationToken.None);
+        var hosts = await TargetResolver.ResolveAllAsync(["127.0.0.0/30", "127.0.0.2", "::1", "localhost"], ["127.0.0.0", "127.0.0.3"], null, CancellationToken.None);
 
         hosts.Select(h => h.Address.ToString()).ShouldBe(["127.0.0.1", "127.0.0.2", "::1"], "localhost is 127.0.0.1, listed already");
     }
@@ -76,7 +76,7 @@ public class TargetSpecificationTests
     [Test]
     public async Task Excluding_every_target_is_a_usage_error()
     {
-        var error = await Should.ThrowAsync<UsageException>(() => TargetResolver.ResolveAllAsync(["127.0.0.1-2"], ["127.0.0.0/30"], CancellationToken.None));
+        var error = await Should.ThrowAsync<UsageException>(() => TargetResolver.ResolveAllAsync(["127.0.0.1-2"], ["127.0.0.0/30"], null, CancellationToken.None));
         error.Message.ShouldBe("every target was excluded: nothing to scan");
     }
 
