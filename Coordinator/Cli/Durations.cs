@@ -42,6 +42,15 @@ public static class Durations
         return true;
     }
 
+    /// <summary>As a user would type it, so that it parses back: <c>250ms</c>, <c>1s</c>, <c>1.5s</c>, <c>5m</c>.</summary>
+    public static string Typed(TimeSpan value)
+    {
+        var ms = (long)value.TotalMilliseconds;
+        return ms >= 60_000 && ms % 60_000 == 0 ? string.Create(CultureInfo.InvariantCulture, $"{ms / 60_000}m")
+            : ms < 1000 ? string.Create(CultureInfo.InvariantCulture, $"{ms}ms")
+            : string.Create(CultureInfo.InvariantCulture, $"{ms / 1000.0:0.###}s");
+    }
+
     /// <summary>For prose: <c>250 ms</c> below a second, <c>1.25 s</c> below a minute, then <c>5 min</c>.</summary>
     public static string Format(int milliseconds) => milliseconds switch
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using PortScan.Coordinator.Commands;
 
 namespace PortScan.Coordinator.Cli;
@@ -19,8 +20,13 @@ public static class PortScanCli
             new DemoCommand(),
             new BenchCommand(),
         };
+        foreach (var help in root.Options.OfType<HelpOption>())
+        {
+            help.Action = new HelpWriter();
+        }
         var parse = root.Parse(WithDefaultCommand(root, args));
-        if (parse.Errors.Count > 0)
+        // --help wins over whatever else is missing or wrong on the line, as it does in nmap.
+        if (parse.Errors.Count > 0 && parse.Action is not HelpWriter)
         {
             // An option no command took is named as one, not as whatever the parser was expecting there.
             // Some parser messages span lines (a list of allowed values): keep the promise of one line.

@@ -20,11 +20,12 @@ namespace PortScan.Coordinator.Commands;
 /// </summary>
 internal sealed class BenchCommand : Command
 {
-    private readonly Argument<string?> _target = new("target") { Description = "Host to benchmark against (or --lab)", Arity = ArgumentArity.ZeroOrOne };
+    private readonly Argument<string?> _target = new("target") { Description = "Host to benchmark against (or --lab)", Arity = ArgumentArity.ZeroOrOne, HelpName = "TARGET" };
     private readonly Option<bool> _lab = new("--lab") { Description = "Benchmark against a lab target started for the run" };
     private readonly Option<int[]> _workers = new("--workers", "-w")
     {
         Description = "Worker counts to compare, comma-separated",
+        HelpName = "LIST",
         DefaultValueFactory = _ => [1, 2, 4, 8, 16],
         CustomParser = ParseWorkerList,
     };
@@ -38,12 +39,13 @@ internal sealed class BenchCommand : Command
     private readonly Option<int> _open = OptionFactory.Count("--open", null, 0, 65535, () => 2, "Lab: open ports");
     private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 65535, () => 8, "Lab: closed ports");
     private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 0, 65535, () => 54, "Lab: filtered ports");
-    private readonly Option<string?> _report = new("--report") { Description = "Write the raw runs and the table to FILE (.json or .csv)" };
-    private readonly Option<string?> _svg = new("--svg") { Description = "Draw speedup against worker count, with the ideal line, to FILE" };
+    private readonly Option<string?> _report = new("--report") { Description = "Write the raw runs and the table to FILE (.json or .csv)", HelpName = "FILE" };
+    private readonly Option<string?> _svg = new("--svg") { Description = "Draw speedup against worker count, with the ideal line, to FILE", HelpName = "FILE" };
 
     public BenchCommand()
         : base("bench", "Compare scan times across worker counts: median seconds, ports/s, speedup and efficiency")
     {
+        UnknownOptions.RejectIn(_target);
         Add(_target);
         foreach (var option in new Option[] { _lab, _workers, _repeat, _concurrency, _timeout, _start, _end, _open, _closed, _filtered, _report, _svg })
         {

@@ -38,6 +38,7 @@ internal sealed class LabCommand : Command
     };
     private readonly Option<(TimeSpan Latency, TimeSpan Jitter)> _latency = new("--latency")
     {
+        HelpName = "MS[±JITTER]",
         Description = "With --netns: round-trip delay, half each way, with optional uniform jitter: 100, 100ms, 0.1s, 100±10 (or 100+-10); at most 10s",
         CustomParser = result =>
         {
@@ -51,6 +52,7 @@ internal sealed class LabCommand : Command
     };
     private readonly Option<string> _address = new("--address")
     {
+        HelpName = "ADDRESS",
         Description = "Loopback address to listen on (127.0.0.0/8 or ::1)",
         DefaultValueFactory = _ => "127.0.0.1",
     };

@@ -12,6 +12,7 @@ internal sealed class PlanCommand : Command
 {
     private readonly Argument<string[]> _targets = new("targets")
     {
+        HelpName = "TARGET",
         Description = "Optional targets: plan their hosts × ports (resolved, not scanned)",
         Arity = ArgumentArity.ZeroOrMore,
     };

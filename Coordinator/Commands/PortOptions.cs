@@ -15,6 +15,7 @@ internal sealed class PortOptions
 {
     private readonly Option<string?> _ports = new("--ports", "-p")
     {
+        HelpName = "PORTS",
         Description = "Ports in nmap's syntax: 22,80,443 or 1000-2000 or 1- or - (all); -p- works too; T:22,U:53 once both --tcp and --udp are on",
     };
 
@@ -31,21 +32,20 @@ internal sealed class PortOptions
 
     private readonly Option<bool> _fast = new("--fast", "-F") { Description = "nmap's fast scan: the 100 ports of each scanned transport most often open (--top-ports 100)" };
 
-    private readonly Option<string?> _exclude = new("--exclude-ports") { Description = "Ports to leave out, in the same syntax as -p" };
+    private readonly Option<string?> _exclude = new("--exclude-ports") { Description = "Ports to leave out, in the same syntax as -p", HelpName = "PORTS" };
 
     public Option<int> Workers { get; } = OptionFactory.Count("--workers", "-w", 1, ScanDefaults.MaxWorkers, () => ScanDefaults.Workers,
         "Worker processes, one per contiguous slice of the ports (default: one per core)");
 
+    /// <summary>The options that choose transports and ports, for help's "Ports" group.</summary>
+    public IReadOnlyList<Option> Choice => [_tcp, _udp, _ports, _fast, _top, _exclude, _start, _end];
+
     public void AddTo(Command command)
     {
-        command.Add(_tcp);
-        command.Add(_udp);
-        command.Add(_ports);
-        command.Add(_start);
-        command.Add(_end);
-        command.Add(_top);
-        command.Add(_fast);
-        command.Add(_exclude);
+        foreach (var option in Choice)
+        {
+            command.Add(option);
+        }
         command.Add(Workers);
     }
 

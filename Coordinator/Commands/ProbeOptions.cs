@@ -27,6 +27,7 @@ internal sealed class ProbeOptions
     };
     private readonly Option<TimingTemplate?> _template = new("--timing-template", "-T")
     {
+        HelpName = "LEVEL",
         Description = $"nmap's timing templates, -T0 to -T5 or by name ({string.Join(", ", TimingTemplate.All.Select(t => t.Name))}); "
             + "they set the defaults of the other timing options, which still override them. Default: normal (-T3). "
             + "portscan has no --scan-delay: -T0, -T1 and -T2 keep one probe in flight a worker (-c 1) and make nmap's delay between probes "
@@ -57,9 +58,15 @@ internal sealed class ProbeOptions
     private readonly Option<TimeSpan> _bannerTimeout = OptionFactory.Duration("--banner-timeout", ScanDefaults.BannerWait,
         "With --banners: how long to wait for a service to speak first");
 
+    /// <summary>The timing options, for help's "Timing" group.</summary>
+    public IReadOnlyList<Option> Timing => [_template, _timeout, _minRtt, _initialRtt, _maxRetries, _fixed, _concurrency, _maxRate];
+
+    /// <summary>The banner options, for help's "Services" group.</summary>
+    public IReadOnlyList<Option> Banners => [_banners, _bannerTimeout];
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _template, _timeout, _minRtt, _initialRtt, _maxRetries, _fixed, _concurrency, _maxRate, _banners, _bannerTimeout })
+        foreach (var option in Timing.Concat(Banners))
         {
             command.Add(option);
         }

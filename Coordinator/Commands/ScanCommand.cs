@@ -8,18 +8,19 @@ using PortScan.Coordinator.Scanning;
 namespace PortScan.Coordinator.Commands;
 
 /// <summary><c>portscan scan TARGET...</c>: its options, and the settings they make.</summary>
-internal sealed class ScanCommand : Command
+internal sealed class ScanCommand : Command, IHasHelpPage
 {
     private readonly Argument<string[]> _targets = new("targets")
     {
+        HelpName = "TARGET",
         Description = "Host names, IPv4 or IPv6 addresses, CIDR blocks (127.0.0.0/29) or octet ranges (127.0.0.1-8)",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    private readonly Option<string?> _hostname = new("--hostname") { Description = "One more target (the original article's spelling)" };
-    private readonly Option<string?> _inputList = new("--input-list", "-iL") { Description = "Read targets from FILE: whitespace-separated, # starts a comment; - reads stdin" };
-    private readonly Option<string?> _exclude = new("--exclude") { Description = "Comma-separated targets to leave out, in the same syntax" };
-    private readonly Option<string?> _excludeFile = new("--excludefile") { Description = "Leave out the targets listed in FILE (same layout as -iL)" };
+    private readonly Option<string?> _hostname = new("--hostname") { Description = "One more target (the original article's spelling)", HelpName = "HOST" };
+    private readonly Option<string?> _inputList = new("--input-list", "-iL") { Description = "Read targets from FILE: whitespace-separated, # starts a comment; - reads stdin", HelpName = "FILE" };
+    private readonly Option<string?> _exclude = new("--exclude") { Description = "Comma-separated targets to leave out, in the same syntax", HelpName = "LIST" };
+    private readonly Option<string?> _excludeFile = new("--excludefile") { Description = "Leave out the targets listed in FILE (same layout as -iL)", HelpName = "FILE" };
     private readonly Option<bool> _ipv6 = new("-6") { Description = "Scan IPv6: names resolve to their IPv6 address, and an IPv4 target is a mistake (nmap's -6)" };
     private readonly Option<bool> _ipv4 = new("-4") { Description = "Scan IPv4 only: names resolve to their IPv4 address, and an IPv6 target is a mistake (nmap's -4)" };
     private readonly Option<bool> _noPing = new("-Pn") { Description = "Scan every target without host discovery: what portscan always does, accepted for nmap's users" };
@@ -36,13 +37,14 @@ internal sealed class ScanCommand : Command
     private readonly Option<string> _format = new Option<string>("--format")
     {
         Description = "Report format: text, json, jsonl (streamed while scanning), csv, xml (nmap's) or grepable (nmap's -oG)",
+        HelpName = "FORMAT",
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong([.. ReportFormats.Names]);
-    private readonly Option<string?> _output = new("--output", "-o") { Description = "Write the --format report to FILE (atomically); stdout shows the scan as text" };
-    private readonly Option<string?> _normal = new("-oN") { Description = "Write the text report to FILE, as nmap's -oN" };
-    private readonly Option<string?> _xml = new("-oX") { Description = "Write the XML report to FILE, as nmap's -oX" };
-    private readonly Option<string?> _grepable = new("-oG") { Description = "Write the grepable report to FILE, as nmap's -oG" };
-    private readonly Option<string?> _all = new("-oA") { Description = "Write BASE.nmap, BASE.xml and BASE.gnmap at once, as nmap's -oA" };
+    private readonly Option<string?> _output = new("--output", "-o") { Description = "Write the --format report to FILE (atomically); stdout shows the scan as text; - is stdout", HelpName = "FILE" };
+    private readonly Option<string?> _normal = new("-oN") { Description = "Write the text report to FILE, as nmap's -oN; - is stdout", HelpName = "FILE" };
+    private readonly Option<string?> _xml = new("-oX") { Description = "Write the XML report to FILE, as nmap's -oX; - is stdout", HelpName = "FILE" };
+    private readonly Option<string?> _grepable = new("-oG") { Description = "Write the grepable report to FILE, as nmap's -oG; - is stdout", HelpName = "FILE" };
+    private readonly Option<string?> _all = new("-oA") { Description = "Write BASE.nmap, BASE.xml and BASE.gnmap at once, as nmap's -oA", HelpName = "BASE" };
     private readonly Option<bool> _showClosed = new("--show-closed") { Description = "List closed and filtered ports too" };
     private readonly Option<bool> _noProgress = new("--no-progress") { Description = "No progress bar on stderr (it is shown only on a terminal, for scans over 2 s)" };
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Log each worker's launch, slice, pid, exit code and time, and every change of pace, to stderr" };
@@ -91,6 +93,24 @@ internal sealed class ScanCommand : Command
         SetAction((parse, cancellationToken) =>
             new ScanHandler(Settings(parse), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).RunAsync(cancellationToken));
     }
+
+    public HelpPage Help => new(
+        "portscan [scan] TARGET... [options]",
+        [
+            new HelpGroup("Targets", [_targets, _hostname, _inputList, _exclude, _excludeFile, _ipv4, _ipv6, _noPing, _noDns]),
+            new HelpGroup("Ports", _ports.Choice),
+            new HelpGroup("Workers", _ports.Workers, _maxWorkerRestarts),
+            new HelpGroup("Timing (nmap's options and -T templates; README has the table)", _probes.Timing),
+            new HelpGroup("Services", _probes.Banners),
+            new HelpGroup("Output", [_format, _output, _normal, _xml, _grepable, _all, _showClosed, _noProgress, _verbose, _veryVerbose, _debug]),
+        ],
+        [
+            new("portscan 127.0.0.1 -p 22,80,443", "three ports of this machine, one worker a core"),
+            new("portscan localhost -F -w 4 -oX scan.xml", "nmap's top 100 ports with four workers, and nmap's XML report"),
+            new("portscan ::1 -sT -sU -p T:20000-20017,U:20000", "TCP and UDP in one scan"),
+            new("portscan 127.0.0.1 -p- --format json -o - | jq .hosts[0].counts", "every port, the JSON report on stdout"),
+        ],
+        [ExitCodes.Help]);
 
     private ScanSettings Settings(ParseResult parse)
     {
