@@ -1,3 +1,4 @@
+using PortScan.Coordinator.Output;
 using System.Globalization;
 using System.Text;
 
@@ -49,7 +50,7 @@ public static class SpeedupSvg
         svg.Append(CultureInfo.InvariantCulture, $"<polyline points=\"{measured}\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\"/>\n");
         foreach (var row in rows)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(row.Workers))}\" cy=\"{F(Y(row.Speedup))}\" r=\"4\" fill=\"#1f77b4\"><title>{row.Workers} workers: {row.Speedup:0.00}x</title></circle>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(row.Workers))}\" cy=\"{F(Y(row.Speedup))}\" r=\"4\" fill=\"#1f77b4\"><title>{Counted.Of(row.Workers, "worker")}: {row.Speedup:0.00}x</title></circle>\n");
         }
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right - 150}\" y=\"{Top + 10}\" fill=\"gray\">- - ideal</text>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right - 150}\" y=\"{Top + 26}\" fill=\"#1f77b4\">measured (median)</text>\n");

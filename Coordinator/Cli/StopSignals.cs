@@ -3,21 +3,19 @@ using System.Runtime.InteropServices;
 namespace PortScan.Coordinator.Cli;
 
 /// <summary>
-/// Ctrl-C (SIGINT) and SIGTERM. The first asks the running command to stop: a scan stops its
-/// workers, keeps what they finished and writes its report marked incomplete. The second quits at
-/// once; the workers notice their stdin pipe close and exit by themselves.
+/// Ctrl-C (SIGINT) and SIGTERM. The first asks the running command to stop, through the token:
+/// a scan stops its workers, keeps what they finished and writes its report marked incomplete; a
+/// lab removes itself. The second quits at once; workers notice their stdin pipe close and exit.
 /// </summary>
 public sealed class StopSignals : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly TextWriter _stderr;
     private readonly PosixSignalRegistration _interrupt;
     private readonly PosixSignalRegistration _terminate;
     private int _exitCode;
 
-    public StopSignals(TextWriter stderr)
+    public StopSignals()
     {
-        _stderr = stderr;
         _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
     }
@@ -35,9 +33,15 @@ public sealed class StopSignals : IDisposable
         {
             Environment.Exit(exitCode);
         }
-        _stderr.WriteLine("portscan: stopping; what is finished is kept (Ctrl-C again to quit at once)");
         _stop.Cancel();
     }
+
+    /// <summary>
+    /// Says on <paramref name="stderr"/>, when a stop is asked for, what stopping means for the
+    /// running command (<paramref name="what"/>), and how not to wait for it.
+    /// </summary>
+    public static CancellationTokenRegistration Announce(TextWriter stderr, string what, CancellationToken token) =>
+        token.Register(() => stderr.WriteLine($"portscan: {what} (Ctrl-C again to quit at once)"));
 
     public void Dispose()
     {

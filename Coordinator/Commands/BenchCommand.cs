@@ -84,6 +84,7 @@ internal sealed class BenchCommand : Command
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        using var announce = StopSignals.Announce(parse.InvocationConfiguration.Error, "stopping the benchmark", cancellationToken);
         var report = parse.GetValue(_report);
         var svg = parse.GetValue(_svg);
         CheckWritable(report, ".json", ".csv");
@@ -126,7 +127,7 @@ internal sealed class BenchCommand : Command
         {
             for (var run = 1; run <= repeat; run++)
             {
-                var trial = await runner.RunAsync($"{workers} workers", target, Shared.Ports.PortSet.Of(ports), workers, probes, run, cancellationToken).ConfigureAwait(false);
+                var trial = await runner.RunAsync(Counted.Of(workers, "worker"), target, Shared.Ports.PortSet.Of(ports), workers, probes, run, cancellationToken).ConfigureAwait(false);
                 if (trial.Result.Interrupted)
                 {
                     return ExitCodes.Interrupted;
@@ -135,10 +136,10 @@ internal sealed class BenchCommand : Command
                 var planted = lab is null || trial.Mismatches(lab.ExpectedState).Count == 0;
                 consistent &= same && planted && trial.Result.Complete;
                 trials.Add(trial);
-                console.WriteLine($"  {trial.Workers,4} workers, run {run}: {trial.Seconds,8:0.000} s, {trial.Result.Summary.Open} open"
+                console.WriteLine($"  {Counted.Of(trial.Workers, "worker"),11}, run {run}: {trial.Seconds,8:0.000} s, {trial.Result.Summary.Open} open"
                     + (trials.Count == 1 ? " (the reference open set)" : same ? ", same open ports as the first run" : ", DIFFERENT open ports from the first run")
                     + (planted ? "" : ", NOT the lab's planted states")
-                    + (trial.Result.Complete ? "" : $", {trial.Result.Summary.Unscanned} ports unscanned"));
+                    + (trial.Result.Complete ? "" : $", {Counted.Of(trial.Result.Summary.Unscanned, "port")} unscanned"));
             }
         }
 
@@ -149,8 +150,8 @@ internal sealed class BenchCommand : Command
             table.AddRow($"{row.Workers}", $"{row.MedianSeconds:0.000}", $"{row.MinSeconds:0.000}-{row.MaxSeconds:0.000}", $"{row.PortsPerSecond:#,0}", $"{row.Speedup:0.00}x", $"{row.Efficiency:P0}");
         }
         console.Write(table);
-        console.Write(new BarChart().Width(70).Label($"Speedup over {rows[0].Workers} worker(s) (ideal: proportional to workers)")
-            .AddItems(rows, r => new BarChartItem($"{r.Workers} workers", Math.Round(r.Speedup, 2), Color.Green)));
+        console.Write(new BarChart().Width(70).Label($"Speedup over {Counted.Of(rows[0].Workers, "worker")} (ideal: proportional to workers)")
+            .AddItems(rows, r => new BarChartItem(Counted.Of(r.Workers, "worker"), Math.Round(r.Speedup, 2), Color.Green)));
         console.WriteLine(consistent ? "Every run found the same open ports." : "Runs disagreed or were incomplete: see above.");
 
         if (report is not null)

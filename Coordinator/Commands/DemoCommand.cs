@@ -41,6 +41,7 @@ internal sealed class DemoCommand : Command
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        using var announce = StopSignals.Announce(parse.InvocationConfiguration.Error, "stopping the demo and its lab", cancellationToken);
         var workers = parse.GetValue(_workers);
         var timeout = parse.GetValue(_timeout);
         var timeoutMs = (int)timeout.TotalMilliseconds;
@@ -60,15 +61,15 @@ internal sealed class DemoCommand : Command
         // by default), so that the runs differ in their parallelism only.
         console.WriteLine($"Timing: {TimingDescription.Of(ProbeSettings.Fixed(timeoutMs, 1))} (the article's), in every run, so that only the parallelism differs.");
         console.WriteLine();
-        console.WriteLine($"The range is split into one contiguous slice per worker ({workers} workers):");
+        console.WriteLine($"The range is split into one contiguous slice per worker ({Counted.Of(workers, "worker")}):");
         PlanCommand.Write(parse.InvocationConfiguration.Output, PortSelection.OfTcp(PortSet.Of(lab.Ports)), workers);
         console.WriteLine();
 
         var plan = new (string Label, int Workers, int Concurrency)[]
         {
             ("article mode, 1 worker", 1, 1),
-            ($"article mode, {workers} workers", workers, 1),
-            ($"async engine, {ScanDefaults.Workers} workers", ScanDefaults.Workers, ScanDefaults.Concurrency),
+            ($"article mode, {Counted.Of(workers, "worker")}", workers, 1),
+            ($"async engine, {Counted.Of(ScanDefaults.Workers, "worker")}", ScanDefaults.Workers, ScanDefaults.Concurrency),
         };
         var trials = new List<Trial>();
         foreach (var (label, runWorkers, concurrency) in plan)
@@ -102,7 +103,7 @@ internal sealed class DemoCommand : Command
         var s = trial.Result.Summary;
         var wrong = trial.Mismatches(lab.ExpectedState);
         return $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered: "
-            + (wrong.Count == 0 ? "exactly the ports the lab planted" : $"WRONG on {wrong.Count} ports ({string.Join(",", wrong.Take(10))})");
+            + (wrong.Count == 0 ? "exactly the ports the lab planted" : $"WRONG on {Counted.Of(wrong.Count, "port")} ({string.Join(",", wrong.Take(10))})");
     }
 
     private static Table Table(List<Trial> trials, LabTarget lab)

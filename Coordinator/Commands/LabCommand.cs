@@ -20,6 +20,7 @@ internal sealed class LabCommand : Command
     };
     private readonly Option<double> _loss = new("--loss")
     {
+        HelpName = "PERCENT",
         Description = "With --netns: drop this percent of packets at random, each way (0 to below 100, steps of 0.01)",
         CustomParser = result =>
         {
@@ -75,7 +76,10 @@ internal sealed class LabCommand : Command
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
-        if (parse.GetValue(_netns))
+        var netns = parse.GetValue(_netns);
+        using var announce = StopSignals.Announce(parse.InvocationConfiguration.Error,
+            netns ? "stopping the lab and removing its network namespace" : "stopping the lab", cancellationToken);
+        if (netns)
         {
             var (latency, jitter) = parse.GetValue(_latency);
             var conditions = new LabConditions(parse.GetValue(_loss), parse.GetValue(_synLimit), latency, jitter);
@@ -88,7 +92,7 @@ internal sealed class LabCommand : Command
             {
                 await output.WriteLineAsync(line).ConfigureAwait(false);
             }
-            await output.WriteLineAsync($"Try: portscan scan {host.Address}").ConfigureAwait(false);
+            await output.WriteLineAsync($"Try: {SelfCommand.Prefix} scan {host.Address}").ConfigureAwait(false);
             return await WaitForStopAsync(output, cancellationToken).ConfigureAwait(false);
         }
         if (new Option[] { _loss, _synLimit, _latency }.FirstOrDefault(option => parse.GetResult(option) is { Implicit: false }) is { } shaping)
@@ -105,7 +109,7 @@ internal sealed class LabCommand : Command
         await output.WriteLineAsync($"open      {Describe(lab.Open)}").ConfigureAwait(false);
         await output.WriteLineAsync($"closed    {Describe(lab.Closed)}").ConfigureAwait(false);
         await output.WriteLineAsync($"filtered  {Describe(lab.Filtered)}").ConfigureAwait(false);
-        await output.WriteLineAsync($"Try: portscan scan {lab.Address} --start-port {lab.Ports.Start} --end-port {lab.Ports.End}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Try: {SelfCommand.Prefix} scan {lab.Address} --start-port {lab.Ports.Start} --end-port {lab.Ports.End}").ConfigureAwait(false);
         return await WaitForStopAsync(output, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
@@ -67,7 +68,7 @@ internal sealed class PlanCommand : Command
     private static void Write(TextWriter output, WorkList work, int workers)
     {
         var slices = SlicePlanner.Plan(work, workers);
-        WriteArithmetic(output, $"{work.Hosts.Count} hosts × {work.Ports.Count} ports", "host-ports", work.Count, slices.Count);
+        WriteArithmetic(output, $"{Counted.Of(work.Hosts.Count, "host")} × {Counted.Of(work.Ports.Count, "port")}", "host-ports", work.Count, slices.Count);
         output.WriteLine($"{"WORKER",6}  {"START",9}  {"END",9}  {"COUNT",9}  WORK");
         foreach (var slice in slices)
         {
@@ -78,6 +79,6 @@ internal sealed class PlanCommand : Command
     private static void WriteArithmetic(TextWriter output, string what, string unit, int total, int workers)
     {
         var per = total / workers;
-        output.WriteLine($"{what}: {total} {unit} over {workers} workers, {total} / {workers} = {per} each; the last also takes the remainder of {total - (per * workers)}.");
+        output.WriteLine($"{what}: {total} {unit} over {Counted.Of(workers, "worker")}, {total} / {workers} = {per} each; the last also takes the remainder of {total - (per * workers)}.");
     }
 }

@@ -19,6 +19,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        using var announce = StopSignals.Announce(stderr, "stopping; what is finished is kept", cancellationToken);
         // As nmap: a report written to "-" is stdout's document, and replaces the scan's text there.
         var toStdout = settings.Files.Where(f => f.Path == StandardOutput).ToList();
         var files = settings.Files.Where(f => f.Path != StandardOutput).ToList();
@@ -127,7 +128,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         foreach (var slice in result.Slices.Where(s => s.Unscanned > 0))
         {
             await stderr.WriteLineAsync(
-                $"portscan: worker {slice.Slice.Worker} ({slice.Slice.Work}) left {slice.Unscanned} ports unscanned ({slice.UnscannedWork()}): {slice.Failure}").ConfigureAwait(false);
+                $"portscan: worker {slice.Slice.Worker} ({slice.Slice.Work}) left {Counted.Of(slice.Unscanned, "port")} unscanned ({slice.UnscannedWork()}): {slice.Failure}").ConfigureAwait(false);
         }
     }
 }

@@ -35,7 +35,7 @@ public static class GrepableReport
             if (host.Summary.Unscanned > 0)
             {
                 var unscanned = PortSelection.Of(host.Ports(includeNotOpen: true).Where(p => p.State == PortState.Unscanned).Select(p => (p.Transport, p.Port)));
-                writer.WriteLine($"# {host.Target.Address}: {host.Summary.Unscanned} ports unscanned: {unscanned}");
+                writer.WriteLine($"# {host.Target.Address}: {Counted.Of(host.Summary.Unscanned, "port")} unscanned: {unscanned}");
             }
         }
         writer.WriteLine($"# portscan done at {NmapDates.Format(context.FinishedAt)} -- {Summary(result)}");

@@ -16,9 +16,9 @@ public static class TextReport
     public static string Header(ScanRequest request)
     {
         var hosts = request.Targets.Count == 1 ? request.Targets[0].ToString() : $"{request.Targets.Count} hosts";
-        var ports = request.Ports.Count == 1 ? "1 port" : $"{request.Ports.Count} ports";
+        var ports = Counted.Of(request.Ports.Count, "port");
         return string.Create(CultureInfo.InvariantCulture,
-            $"Scanning {hosts}, ports {request.Ports} ({ports}{(request.Targets.Count > 1 ? " each" : "")}), {request.Workers} workers, {TimingDescription.Of(request.Probes)}");
+            $"Scanning {hosts}, ports {request.Ports} ({ports}{(request.Targets.Count > 1 ? " each" : "")}), {Counted.Of(request.Workers, "worker")}, {TimingDescription.Of(request.Probes)}");
     }
 
     /// <summary>nmap's verbose-mode line for a port found while the scan runs.</summary>
@@ -93,13 +93,13 @@ public static class TextReport
         var verb = result.Complete ? "Scanned" : "Partially scanned";
         var hosts = result.Hosts.Count == 1 ? result.Hosts[0].Target.ToString() : $"{result.Hosts.Count} hosts ({result.Hosts.Count(h => h.Up)} up)";
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"{verb} {s.Scanned} of {s.Total} ports on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({result.PortsPerSecond:#,0} ports/s) with {result.Slices.Count} workers");
+            $"{verb} {s.Scanned} of {Counted.Of(s.Total, "port")} on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({Counted.Of((long)Math.Round(result.PortsPerSecond), "port")}/s) with {Counted.Of(result.Slices.Count, "worker")}");
         var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered{(s.OpenFiltered > 0 ? $", {s.OpenFiltered} open|filtered" : "")}";
         yield return s.Unscanned > 0 ? $"{counts}, {s.Unscanned} unscanned" : counts;
         var replacements = result.Slices.Sum(slice => slice.Attempts.Count - 1);
         if (replacements > 0)
         {
-            yield return $"{replacements} replacement workers were started for workers that failed";
+            yield return replacements == 1 ? "1 replacement worker was started for a worker that failed" : $"{replacements} replacement workers were started for workers that failed";
         }
         if (result.Interrupted)
         {

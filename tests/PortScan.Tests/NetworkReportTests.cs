@@ -101,7 +101,7 @@ public class NetworkReportTests
             "--worker-path", WorkerDoubles.Scripted($"hello\necho \"{message}\""));
 
         exit.ShouldBe(1, $"a {type} message for 127.0.0.2; stderr: {stderr}");
-        stderr.ShouldContain("left 1 ports unscanned (127.0.0.1 1): it reported on '127.0.0.2', which is not a host of this scan");
+        stderr.ShouldContain("left 1 port unscanned (127.0.0.1 1): it reported on '127.0.0.2', which is not a host of this scan");
     }
 
     [TestCase("concurrency=1", true)]

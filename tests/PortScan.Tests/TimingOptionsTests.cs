@@ -81,8 +81,8 @@ public class TimingOptionsTests
         var fixedTimeout = await InProcessCli.RunAsync("scan", "127.0.0.1", "-p", "1", "-w", "1", "--fixed-timeout", "--timeout", "1s",
             "--worker-path", WorkerDoubles.Scripted("hello"));
 
-        adaptive.Stdout.Split('\n')[0].ShouldEndWith("1 workers, timeout 100 ms–10 s adaptive, up to 10 retries");
-        fixedTimeout.Stdout.Split('\n')[0].ShouldEndWith("1 workers, fixed timeout 1 s, no retries");
+        adaptive.Stdout.Split('\n')[0].ShouldEndWith("1 worker, timeout 100 ms–10 s adaptive, up to 10 retries");
+        fixedTimeout.Stdout.Split('\n')[0].ShouldEndWith("1 worker, fixed timeout 1 s, no retries");
     }
 
     [Test]
