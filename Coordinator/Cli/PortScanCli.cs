@@ -12,17 +12,11 @@ public static class PortScanCli
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("portscan: a TCP and UDP port scanner that splits hosts × ports into slices and scans each slice in a worker process of its own")
+        var root = Root();
+        if (args.Length > 0 && Misspelt(root, args[0]) is { } command)
         {
-            new ScanCommand(),
-            new PlanCommand(),
-            new LabCommand(),
-            new DemoCommand(),
-            new BenchCommand(),
-        };
-        foreach (var help in root.Options.OfType<HelpOption>())
-        {
-            help.Action = new HelpWriter();
+            await stderr.WriteLineAsync($"portscan: unknown command '{args[0]}': did you mean 'portscan {command}'? (see 'portscan --help')").ConfigureAwait(false);
+            return ExitCodes.BadInput;
         }
         var parse = root.Parse(WithDefaultCommand(root, args));
         // --help wins over whatever else is missing or wrong on the line, as it does in nmap.
@@ -54,6 +48,47 @@ public static class PortScanCli
             await stderr.WriteLineAsync($"portscan: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
+    }
+
+    /// <summary>Every command, with its options, and the help that lists them.</summary>
+    public static RootCommand Root()
+    {
+        var root = new RootCommand("portscan: a TCP and UDP port scanner that splits hosts × ports into slices and scans each slice in a worker process of its own")
+        {
+            new ScanCommand(),
+            new PlanCommand(),
+            new LabCommand(),
+            new DemoCommand(),
+            new BenchCommand(),
+        };
+        foreach (var help in root.Options.OfType<HelpOption>())
+        {
+            help.Action = new HelpWriter();
+        }
+        return root;
+    }
+
+    /// <summary>
+    /// A first word one slip away from a command's name (<c>sacn</c>, <c>sca</c>, <c>bencj</c>) is a
+    /// typo, not a host to resolve. One slip, not two: <c>dev</c> and <c>web</c> are host names.
+    /// </summary>
+    private static string? Misspelt(RootCommand root, string word) =>
+        word.Length >= 3 && word.All(char.IsAsciiLetterLower)
+            ? root.Subcommands.Select(c => c.Name).FirstOrDefault(name => name != word && IsOneSlip(name, word))
+            : null;
+
+    /// <summary>One letter changed, added or dropped, or two neighbours swapped.</summary>
+    private static bool IsOneSlip(string a, string b)
+    {
+        if (a.Length == b.Length)
+        {
+            var differ = Enumerable.Range(0, a.Length).Where(i => a[i] != b[i]).ToList();
+            return differ.Count == 1
+                || (differ.Count == 2 && differ[1] == differ[0] + 1 && a[differ[0]] == b[differ[1]] && a[differ[1]] == b[differ[0]]);
+        }
+        var (shorter, longer) = a.Length < b.Length ? (a, b) : (b, a);
+        return longer.Length == shorter.Length + 1
+            && Enumerable.Range(0, longer.Length).Any(i => longer.Remove(i, 1) == shorter);
     }
 
     /// <summary>

@@ -49,8 +49,9 @@ public class CliTests
         new[] { "plan", "--bogus" },
         new[] { "lab", "--open", "-1" },
         new[] { "lab", "--address", "198.18.0.1" },
-        new[] { "frobnicate" },
-        Array.Empty<string>(),
+        new[] { "sacn", "127.0.0.1" },
+        new[] { "bnech", "--lab" },
+        new[] { "sca", "127.0.0.1" },
     ];
 
     [TestCaseSource(nameof(BadInputs))]
