@@ -74,8 +74,20 @@ internal sealed class HelpWriter : SynchronousCommandLineAction
     {
         text.AppendLine("Usage: portscan [scan] TARGET... [options]     (scan is the command when none is named)");
         text.AppendLine("       portscan COMMAND [options]").AppendLine();
-        WriteGroup(text, "Commands", [.. root.Subcommands.Where(c => !c.Hidden).Select(c => (c.Name, c.Description ?? ""))], 9);
-        WriteGroup(text, "Options", [.. root.Options.Where(o => !o.Hidden).Select(Row)], 16);
+        List<(string, string)> commands = [.. root.Subcommands.Where(c => !c.Hidden).Select(c => (c.Name, c.Description ?? ""))];
+        List<(string Label, string)> options = [.. root.Options.Where(o => !o.Hidden).Select(Row)];
+        var column = options.Max(o => o.Label.Length) + Indent + 2;
+        WriteGroup(text, "Commands", commands, column);
+        WriteGroup(text, "Options", options, column);
+        text.AppendLine("""
+            Examples:
+              portscan 127.0.0.1 -p 22,80,443      scan three ports of this machine
+              portscan lab                         a target with known open, closed and filtered ports
+              portscan demo                        why parallelism pays, in about 15 s
+              portscan plan -p 1-1000 -w 4         how 1,000 ports are sliced for four workers
+
+            """);
+        text.AppendLine(ExitCodes.Help).AppendLine();
         text.AppendLine("'portscan COMMAND --help' shows a command's options, examples and exit codes.").AppendLine();
     }
 

@@ -65,6 +65,10 @@ public static class PortScanCli
         {
             help.Action = new HelpWriter();
         }
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Aliases.Add("-V"); // nmap's spelling
+        }
         return root;
     }
 
