@@ -1,6 +1,6 @@
-using PortScan.Coordinator.Output;
 using System.Globalization;
 using System.Text;
+using PortScan.Coordinator.Output;
 
 namespace PortScan.Coordinator.Benchmarking;
 

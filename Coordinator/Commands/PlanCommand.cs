@@ -1,6 +1,6 @@
 using System.CommandLine;
-using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Cli;
+using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Slicing;
