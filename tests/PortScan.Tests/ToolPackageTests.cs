@@ -8,8 +8,8 @@ namespace PortScan.Tests;
 
 /// <summary>
 /// portscan as a .NET tool, the way README tells users to install it: packed from this source
-/// tree, installed into a tool path, run by the command name. About 30-70 s on the project's
-/// 2-core machine, nearly all of it the pack's build.
+/// tree, installed into a tool path, run by the command name. 86 s on the project's
+/// 2-core machine under load, nearly all of it the pack's build.
 /// </summary>
 public class ToolPackageTests
 {
