@@ -32,9 +32,6 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         var slices = SlicePlanner.Plan(request.Work, request.Workers).Select(s => new SliceTracker(s, request.Work)).ToArray();
         _slices = slices;
         _hinted.Clear();
-        // The first parse sets up System.Text.Json's metadata (tens of ms): do it on another core
-        // while the workers start, instead of after their first line arrives.
-        var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0, 0)), out _, out _), CancellationToken.None);
 
         // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
         var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -54,13 +51,17 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         // Every slice has an attempt from here on: the newest one is the only one that can be running.
         IEnumerable<WorkerAttempt> Current() => slices.Select(s => s.Current!);
 
+        // Workers first: their start-up is the longest wait of a short scan, and everything else here can overlap it.
         foreach (var slice in slices)
         {
             Launch(slice);
         }
+        // The first parse sets up System.Text.Json's metadata (tens of ms): do it while the workers
+        // start, instead of after their first line arrives.
+        var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0, 0)), out _, out _), CancellationToken.None);
 
-        using var clockStop = new CancellationTokenSource();
-        var clock = TickAsync(events.Writer, clockStop.Token);
+        using var clockTimer = new PeriodicTimer(TickInterval);
+        var clock = TickAsync(clockTimer, events.Writer);
         var stopping = false;
         long killAt = 0;
         await using (cancellationToken.Register(() => events.Writer.TryWrite(new StopRequested())).ConfigureAwait(false))
@@ -126,26 +127,23 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 }
             }
         }
-        await clockStop.CancelAsync().ConfigureAwait(false);
+        clockTimer.Dispose();
         await clock.ConfigureAwait(false);
         await Task.WhenAll(launches).ConfigureAwait(false);
         await warmUp.ConfigureAwait(false);
         return new ScanResult(request, startedAt, stopwatch.Elapsed, stopping, slices);
     }
 
-    private static async Task TickAsync(ChannelWriter<ScanEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ticks until <paramref name="timer"/> is disposed. Stopped by disposal, not by a cancellation
+    /// token: PeriodicTimer records a cancelled wait's stack trace with file and line, which loaded
+    /// System.Reflection.Metadata and read portscan.pdb at the end of every scan.
+    /// </summary>
+    private static async Task TickAsync(PeriodicTimer timer, ChannelWriter<ScanEvent> events)
     {
-        using var timer = new PeriodicTimer(TickInterval);
-        try
+        while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                events.TryWrite(new WatchdogTick());
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The scan is over.
+            events.TryWrite(new WatchdogTick());
         }
     }
 
