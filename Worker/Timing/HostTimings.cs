@@ -1,6 +1,6 @@
 using System.Net;
-using PortScan.Shared.Protocol;
 using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
 using PortScan.Shared.Work;
 
 namespace PortScan.Worker.Timing;

@@ -1,7 +1,7 @@
-using PortScan.Shared.Protocol;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
+using PortScan.Shared.Protocol;
 using PortScan.Tests.Support;
 
 namespace PortScan.Tests;
