@@ -20,6 +20,11 @@ namespace PortScan.Worker;
 /// is done, then tried again if the evidence by then allows more, and only then called filtered.
 /// </para>
 /// <para>
+/// --host-timeout: when a host's time is up (<see cref="HostTiming.TimeIsUp"/>), its decided ports
+/// have been reported, and everything else of it is dropped: connects in flight, retries, parked
+/// ports, ports not started. A <see cref="HostTimeoutMessage"/> tells the coordinator they are unscanned.
+/// </para>
+/// <para>
 /// At most <c>concurrency</c> connects are outstanding. With concurrency 1 and a fixed timeout
 /// (<see cref="ProbeSettings.Fixed"/>) this is the original article's scanner: one connect at a
 /// time, each waiting up to the timeout, once.
@@ -123,6 +128,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             _hints.ApplyTo(_timings);
+            GiveUpTimedOut(cursor, sink);
             var (paced, shortage) = StartWhatIsDue(cursor, sink);
             // Before deciding to wait: a host whose last port just settled is finished now, not after a nap.
             Review(sink);
@@ -199,6 +205,12 @@ internal sealed unsafe class ConnectScanner : IDisposable
             {
                 probe = work.Retries.Dequeue();
                 port = probe.Port;
+            }
+            else if (!work.Started && work.Timing.GivenUpElsewhere)
+            {
+                // Another worker gave this host up before this one reached it: none of its ports are started.
+                GiveUp(work, cursor, sink);
+                continue;
             }
             else
             {
@@ -537,6 +549,71 @@ internal sealed unsafe class ConnectScanner : IDisposable
         }
     }
 
+    /// <summary>Gives up each started host whose time is up (--host-timeout).</summary>
+    private void GiveUpTimedOut(PlanCursor cursor, IPortResultSink sink)
+    {
+        var now = Stopwatch.GetTimestamp();
+        for (var i = _open.Count - 1; i >= 0; i--)
+        {
+            if (_open[i].Timing.TimeIsUp(now))
+            {
+                GiveUp(_open[i], cursor, sink);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends a host's scan in this worker: an open port awaiting its banner is reported open (the
+    /// handshake was its answer), every other probe in flight is dropped with its retries, parked
+    /// ports and ports not started, and the coordinator is told, if any port was left unreported.
+    /// </summary>
+    private void GiveUp(HostWork work, PlanCursor cursor, IPortResultSink sink)
+    {
+        var timing = work.Timing;
+        var dropped = 0;
+        // Only when a host times out: a walk over the probes in flight is cheap beside that.
+        foreach (var fd in _inFlight.Descriptors.ToList())
+        {
+            if (!_inFlight.TryGet(fd, out var entry) || entry.Work != work)
+            {
+                continue;
+            }
+            _inFlight.Remove(fd, out _);
+            if (entry.Reading)
+            {
+                Abort(fd);
+                sink.Report(timing.Target, Transport.Tcp, entry.Port, PortState.Open, entry.RttMs);
+                continue;
+            }
+            if (entry.Canary)
+            {
+                entry.Window.CanaryUnsent();
+            }
+            else
+            {
+                dropped++;
+            }
+            Recycle(fd, timing.Target.SocketAddress);
+        }
+        var unreported = dropped > 0 || work.Unstarted > 0 || work.Again > 0 || work.Retries.Count > 0 || work.Parked.Exists(p => p.Parked);
+        if (work.Again > 0)
+        {
+            var others = _again.Where(again => again.Work != work).ToList();
+            _again.Clear();
+            others.ForEach(_again.Enqueue);
+        }
+        (work.Unstarted, work.InFlight, work.Again) = (0, 0, 0);
+        work.Retries.Clear();
+        work.Parked.Clear();
+        timing.GivenUp = true;
+        _open.Remove(work);
+        cursor.SkipGivenUp();
+        if (unreported)
+        {
+            sink.Tell(new HostTimeoutMessage(timing.Target.Text));
+        }
+    }
+
     /// <summary>
     /// A host whose own answers are too few to show a loss (and no other worker's have) keeps its
     /// silent ports a little longer, for the other workers of the host to pass on what they saw:
@@ -569,6 +646,11 @@ internal sealed unsafe class ConnectScanner : IDisposable
                 break;
             }
             _bannerDeadlines.Dequeue();
+        }
+        foreach (var work in _open)
+        {
+            // Wake when a host's time is up, so --host-timeout holds to the millisecond.
+            ticks = Math.Min(ticks, Math.Max(0, work.Timing.TicksToTimeUp(now)));
         }
         var wait = ticks == long.MaxValue ? MaxWaitMs : WaitTime.Milliseconds(ticks);
         if (paced)
@@ -650,10 +732,23 @@ internal sealed unsafe class ConnectScanner : IDisposable
             return port;
         }
 
+        /// <summary>Moves past the rest of the current host's ports when it has been given up.</summary>
+        public void SkipGivenUp()
+        {
+            if (HasNext && Work.Timing.GivenUp)
+            {
+                Advance();
+            }
+        }
+
         private bool Advance()
         {
             while (++_step < _steps.Count)
             {
+                if (_steps[_step].Work.Timing.GivenUp)
+                {
+                    continue; // a later stretch of a host already given up
+                }
                 _ports = _steps[_step].Ports.Ports().GetEnumerator();
                 if (_ports.MoveNext())
                 {

@@ -10,7 +10,8 @@ namespace PortScan.Worker;
 /// The coordinator holds the write end of the worker's stdin pipe. When the coordinator exits for
 /// any reason, SIGKILL included, the kernel closes that end and the read here returns end-of-file:
 /// the worker exits at once. While it lives, the coordinator writes protocol lines there: timing
-/// hints (another worker's round-trip time for a host this one scans too); any other line is ignored. Linux's parent-death signal
+/// hints (another worker's round-trip time for a host this one scans too) and host timeouts (a host
+/// another worker gave up); any other line is ignored. Linux's parent-death signal
 /// (PR_SET_PDEATHSIG) is not used: it fires when the forking <em>thread</em> exits, and .NET may
 /// start a process from a thread-pool thread that is later retired, killing a healthy worker.
 /// </para>
@@ -43,9 +44,9 @@ internal static partial class CoordinatorLifeline
         {
             while (stdin.ReadLine() is { } line)
             {
-                if (ProtocolCodec.TryParse(line, out var message, out _) && message is TimingMessage hint)
+                if (ProtocolCodec.TryParse(line, out var message, out _))
                 {
-                    hints.Add(hint);
+                    hints.Add(message!);
                 }
             }
         }

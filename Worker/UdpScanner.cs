@@ -30,7 +30,12 @@ namespace PortScan.Worker;
 /// How long to wait for an answer is the host's adaptive timeout (<see cref="HostTiming"/>, shared
 /// with the TCP engine, so a host scanned for both starts UDP with what TCP measured). Passes are
 /// capped at --max-retries + 1. The canaries and paced passes are UDP's own congestion control:
-/// what limits a UDP scan is the host's ICMP budget, not our sending rate.
+/// what limits a UDP scan is the host's ICMP budget, not our sending rate. So --min-rate does not
+/// hurry the later passes: sending faster than the budget refills proves nothing sooner.
+/// </para>
+/// <para>
+/// --host-timeout: a host whose time is up is given up as soon as the engine next deals with it
+/// (a probe to send, an answer, the end of a pass); what it had not reported by then is unscanned.
 /// </para>
 /// </summary>
 internal sealed unsafe class UdpScanner : IDisposable
@@ -73,6 +78,9 @@ internal sealed unsafe class UdpScanner : IDisposable
 
     // A port of each host known to be closed: its canary.
     private readonly Dictionary<HostTiming, int> _canaries = [];
+
+    // Ports of each host not reported yet: a host given up with none left needs no word to the coordinator.
+    private readonly Dictionary<HostTiming, int> _unreported = [];
     private long _sequence;
 
     /// <param name="Unit">The index of the pass's unit the probe belongs to.</param>
@@ -109,6 +117,12 @@ internal sealed unsafe class UdpScanner : IDisposable
     /// <summary>Probes every (host, port) of <paramref name="plan"/>, reporting each outcome to <paramref name="sink"/>.</summary>
     public void Scan(IReadOnlyList<(HostTiming Host, PortSet Ports)> plan, IPortResultSink sink, CancellationToken cancellationToken)
     {
+        // A host the TCP engine gave up (--host-timeout) is over for UDP too.
+        plan = [.. plan.Where(step => !step.Host.GivenUp)];
+        foreach (var (host, ports) in plan)
+        {
+            _unreported[host] = _unreported.GetValueOrDefault(host) + ports.Count;
+        }
         var pending = plan.SelectMany(step => step.Ports.Ports().Select(port => new Unit(step.Host, port, null, retry: false))).ToList();
         var passPacer = AttemptPacer.Unlimited;
         var darkPasses = 0;
@@ -121,11 +135,11 @@ internal sealed unsafe class UdpScanner : IDisposable
             {
                 break; // unfinished ports stay unreported, so the coordinator knows they are unscanned
             }
-            foreach (var unit in pass.Units.Where(u => !u.Answered && u.Confirmed))
+            foreach (var unit in pass.Units.Where(u => !u.Answered && u.Confirmed && !Gone(u.Host, sink)))
             {
                 Report(unit.Host, unit.Port, PortState.OpenFiltered, 0, sink);
             }
-            var silent = pass.Units.Where(u => !u.Answered && !u.Confirmed).ToList();
+            var silent = pass.Units.Where(u => !u.Answered && !u.Confirmed && !Gone(u.Host, sink)).ToList();
             darkPasses = pass.Responses == 0 ? darkPasses + 1 : 0;
             var enough = silent.Exists(u => u.Canary is not null) ? DarkPassesToStopAnswered
                 : silent.TrueForAll(u => System.Net.IPAddress.IsLoopback(u.Host.Target.Address)) ? DarkPassesToStopLoopback
@@ -168,8 +182,31 @@ internal sealed unsafe class UdpScanner : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when the host is given up (--host-timeout): already, or now because its time is up, in
+    /// which case the coordinator is told, if any of its ports here went unreported.
+    /// </summary>
+    private bool Gone(HostTiming host, IPortResultSink sink)
+    {
+        if (host.GivenUp)
+        {
+            return true;
+        }
+        if (!host.TimeIsUp(Stopwatch.GetTimestamp()))
+        {
+            return false;
+        }
+        host.GivenUp = true;
+        if (_unreported.GetValueOrDefault(host) > 0)
+        {
+            sink.Tell(new HostTimeoutMessage(host.Target.Text));
+        }
+        return true;
+    }
+
     private void Report(HostTiming host, int port, PortState state, double rttMs, IPortResultSink sink)
     {
+        _unreported[host]--;
         if (state == PortState.Closed)
         {
             _canaries.TryAdd(host, port);
@@ -195,6 +232,10 @@ internal sealed unsafe class UdpScanner : IDisposable
                 }
                 var (index, canary) = retry.Count > 0 ? retry.Dequeue() : (next++, false);
                 var unit = pass.Units[index];
+                if (Gone(unit.Host, sink))
+                {
+                    continue;
+                }
                 pass.FirstSend = pass.FirstSend == 0 ? Stopwatch.GetTimestamp() : pass.FirstSend;
                 // The canary goes right behind the port's probe: nothing may come between them.
                 foreach (var isCanary in canary ? [true] : unit.Canary is null ? [false] : new[] { false, true })
@@ -322,6 +363,10 @@ internal sealed unsafe class UdpScanner : IDisposable
     /// </summary>
     private void Settle(Pass pass, Probe probe, PortState state, double rttMs, IPortResultSink sink)
     {
+        if (Gone(probe.Host, sink))
+        {
+            return; // its time was up before this answer came
+        }
         pass.Responses++;
         pass.LastEvent = Stopwatch.GetTimestamp();
         var unit = pass.Units[probe.Unit];

@@ -5,6 +5,7 @@
 # against the lab's layout. With NMAP=1, nmap -sT -T4 on the same lab in the same run (slow: the
 # issue measured 36 s clean, 1,257 s at 5 % loss and 957 s behind the SYN limit).
 # The first figure is the wall clock of the whole command; "scan" is the report's elapsedMs.
+# SCAN_OPTIONS adds options to every portscan scan (SCAN_OPTIONS="--min-rate 3000"); LOG names the results file.
 # usage: sudo bench/hostile.sh [RUNS] [LAB...]    LAB: clean loss syn latency (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ runs=${1:-3}
 shift || true
 labs=${*:-clean loss syn latency}
 . bench/build.sh
-log=$out/hostile.txt
+log=$out/${LOG:-hostile.txt}
 : > "$log"
 
 conditions() {
@@ -40,10 +41,11 @@ for lab in $labs; do
   pid=$!
   for _ in $(seq 100); do grep -q '^Try:' "$out/hostile-lab.txt" 2>/dev/null && break; sleep 0.1; done
   address=$(grep -o '198\.1[89]\.[0-9.]*' "$out/hostile-lab.txt" | head -1)
-  echo "== $lab: portscan scan $address -p- (defaults, 2 workers)" | tee -a "$log"
+  echo "== $lab: portscan scan $address -p- ${SCAN_OPTIONS:-(defaults)} (2 workers)" | tee -a "$log"
   for run in $(seq "$runs"); do
     start=$(date +%s.%N)
-    "$bin/portscan" scan "$address" -p- --format json --show-closed --no-progress > "$out/hostile-scan.json"
+    # shellcheck disable=SC2086 # options are words
+    "$bin/portscan" scan "$address" -p- --format json --show-closed --no-progress ${SCAN_OPTIONS:-} > "$out/hostile-scan.json"
     python3 -c "$check" "$start" "$(date +%s.%N)" < "$out/hostile-scan.json" | tee -a "$log"
   done
   if [ "${NMAP:-0}" = 1 ]; then

@@ -7,7 +7,7 @@ namespace PortScan.Coordinator.Commands;
 
 /// <summary>
 /// How <c>portscan scan</c> probes, as nmap's users spell it: the timeouts, retries, <c>-T</c>
-/// templates, concurrency, rate and banners, made into the one <see cref="ProbeSettings"/> of the scan.
+/// templates, concurrency, rates, host timeout and banners, made into the one <see cref="ProbeSettings"/> of the scan.
 /// A template sets the defaults; an option given explicitly wins, whatever its place on the line.
 /// </summary>
 internal sealed class ProbeOptions
@@ -54,12 +54,34 @@ internal sealed class ProbeOptions
     };
     private readonly Option<double?> _maxRate = OptionFactory.Rate("--max-rate", 10_000_000,
         "At most N connects and UDP probes a second across all workers, each worker taking an equal share (as nmap's --max-rate). Default: no limit (-T0: 1/300, -T1: 1/15, -T2: 2.5)");
+    private readonly Option<double?> _minRate = OptionFactory.Rate("--min-rate", 10_000_000,
+        "At least N connects and UDP probes a second across all workers, each worker taking an equal share (as nmap's --min-rate): "
+        + "no host's pace is cut below it, whatever loss it shows; verdicts stay exact, at the cost of more retries. At most --max-rate. Default: none");
+    private readonly Option<TimeSpan?> _hostTimeout = new("--host-timeout")
+    {
+        Description = "Give up a host this long after its first probe (as nmap's --host-timeout): ports decided by then keep their state, "
+            + "the rest are reported unscanned (host timeout), and the scan still exits 0. 30s, 15m, plain milliseconds; 0 for none. Default: none (-T5: 15m)",
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (text.Trim() == "0")
+            {
+                return TimeSpan.Zero;
+            }
+            if (Durations.TryParse(text, out var value, out var error))
+            {
+                return value;
+            }
+            result.AddError($"--host-timeout: {error}");
+            return null;
+        },
+    };
     private readonly Option<bool> _banners = new("--banners") { Description = "After each TCP connect, read what the service says first (sending nothing) and show it" };
     private readonly Option<TimeSpan> _bannerTimeout = OptionFactory.Duration("--banner-timeout", ScanDefaults.BannerWait,
         "With --banners: how long to wait for a service to speak first");
 
     /// <summary>The timing options, for help's "Timing" group.</summary>
-    public IReadOnlyList<Option> Timing => [_template, _timeout, _minRtt, _initialRtt, _maxRetries, _fixed, _concurrency, _maxRate];
+    public IReadOnlyList<Option> Timing => [_template, _timeout, _minRtt, _initialRtt, _maxRetries, _fixed, _concurrency, _maxRate, _minRate, _hostTimeout];
 
     /// <summary>The banner options, for help's "Services" group.</summary>
     public IReadOnlyList<Option> Banners => [_banners, _bannerTimeout];
@@ -99,14 +121,19 @@ internal sealed class ProbeOptions
             minMs = min ?? Math.Min(template.MinRttTimeoutMs, Math.Min(max ?? int.MaxValue, initial ?? int.MaxValue));
             initialMs = initial ?? Math.Clamp(template.InitialRttTimeoutMs, minMs, Math.Max(minMs, maxMs));
         }
+        var minRate = parse.GetValue(_minRate);
         var probes = new ProbeSettings(
             maxMs,
             minMs,
             initialMs,
             retries ?? template.MaxRetries,
             parse.GetValue(_concurrency) ?? template.Concurrency ?? ScanDefaults.Concurrency,
-            parse.GetValue(_maxRate) ?? template.MaxRate ?? 0,
-            parse.GetValue(_banners) ? (int)parse.GetValue(_bannerTimeout).TotalMilliseconds : 0);
+            // A template's rate (nmap's scan delay in -T0 to -T2) gives way to an explicit --min-rate,
+            // as nmap's minimum rate overrides its scan delay; an explicit --max-rate below it is refused.
+            parse.GetValue(_maxRate) ?? (template.MaxRate is { } templateRate ? Math.Max(templateRate, minRate ?? 0) : 0),
+            parse.GetValue(_banners) ? (int)parse.GetValue(_bannerTimeout).TotalMilliseconds : 0,
+            minRate ?? 0,
+            Milliseconds(parse.GetValue(_hostTimeout)) ?? template.HostTimeoutMs);
         return probes.Problem() is { } problem ? throw new UsageException(problem) : probes;
     }
 

@@ -11,12 +11,13 @@ namespace PortScan.Coordinator.Commands;
 /// <para>
 /// portscan has no <c>--scan-delay</c>: nmap's delay between probes in T0–T2 becomes a scan-wide
 /// <c>--max-rate</c> of one probe per delay, with one probe in flight a worker (nmap's
-/// <c>max_parallelism 1</c>). T4's and T5's cap on nmap's own send delay, and T5's 15-minute host
-/// timeout, have no counterpart here.
+/// <c>max_parallelism 1</c>). T4's and T5's cap on nmap's own send delay has no counterpart here;
+/// T5's 15-minute host timeout is <c>--host-timeout</c>'s default under it.
 /// </para>
 /// </summary>
 /// <param name="Concurrency">Probes in flight a worker; null leaves the default (from the open-file limit).</param>
 /// <param name="MaxRate">Probes a second across the scan; null for no limit.</param>
+/// <param name="HostTimeoutMs">nmap's host timeout; 0 for none.</param>
 public sealed record TimingTemplate(
     int Level,
     string Name,
@@ -25,7 +26,8 @@ public sealed record TimingTemplate(
     int MaxRttTimeoutMs,
     int MaxRetries,
     int? Concurrency = null,
-    double? MaxRate = null)
+    double? MaxRate = null,
+    int HostTimeoutMs = 0)
 {
     /// <summary>nmap's MAX_RTT_TIMEOUT: the longest a probe waits by default.</summary>
     private const int DefaultMaxRttTimeoutMs = 10_000;
@@ -42,7 +44,7 @@ public sealed record TimingTemplate(
         new(2, "polite", Min, ProbeSettings.DefaultInitialRttTimeoutMs, DefaultMaxRttTimeoutMs, Retries, Concurrency: 1, MaxRate: 1 / 0.4),
         new(3, "normal", Min, ProbeSettings.DefaultInitialRttTimeoutMs, DefaultMaxRttTimeoutMs, Retries),
         new(4, "aggressive", Min, 500, 1250, 6),
-        new(5, "insane", 50, 250, 300, 2),
+        new(5, "insane", 50, 250, 300, 2, HostTimeoutMs: 15 * 60_000),
     ];
 
     /// <summary>nmap's default, and portscan's when no -T is given.</summary>

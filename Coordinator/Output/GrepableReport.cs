@@ -20,7 +20,7 @@ public static class GrepableReport
         foreach (var host in result.Hosts)
         {
             var prefix = $"Host: {host.Target.Address} ({host.Target.HostName})";
-            writer.WriteLine($"{prefix}\tStatus: {(host.Up ? "Up" : "Down")}");
+            writer.WriteLine($"{prefix}\tStatus: {(host.TimedOut ? "Timeout" : host.Up ? "Up" : "Down")}");
             var listing = PortListing.Of(host, context.ShowClosed);
             var line = new StringBuilder(prefix).Append("\tPorts: ");
             line.AppendJoin(", ", listing.Listed.Select(p =>
@@ -35,7 +35,7 @@ public static class GrepableReport
             if (host.Summary.Unscanned > 0)
             {
                 var unscanned = PortSelection.Of(host.Ports(includeNotOpen: true).Where(p => p.State == PortState.Unscanned).Select(p => (p.Transport, p.Port)));
-                writer.WriteLine($"# {host.Target.Address}: {Counted.Of(host.Summary.Unscanned, "port")} unscanned: {unscanned}");
+                writer.WriteLine($"# {host.Target.Address}: {Counted.Of(host.Summary.Unscanned, "port")} unscanned{(host.TimedOut ? " (host timeout)" : "")}: {unscanned}");
             }
         }
         writer.WriteLine($"# portscan done at {NmapDates.Format(context.FinishedAt)} -- {Summary(result)}");

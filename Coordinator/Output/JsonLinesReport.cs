@@ -64,7 +64,7 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bo
         var s = result.Summary;
         writer.WriteLine(JsonSerializer.Serialize(
             new JsonSummaryLine("summary", result.Complete, Math.Round(result.Elapsed.TotalMilliseconds, 1), result.Hosts.Count,
-                result.Hosts.Count(h => h.Up), s.Open, s.Closed, s.Filtered, s.OpenFiltered, s.Unscanned),
+                result.Hosts.Count(h => h.Up), s.Open, s.Closed, s.Filtered, s.OpenFiltered, s.Unscanned, result.Hosts.Count(h => h.TimedOut)),
             JsonLinesContext.Default.JsonSummaryLine));
         writer.Flush();
     }
@@ -81,8 +81,9 @@ public sealed record JsonPortLine(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Banner);
 
+/// <param name="HostsTimedOut">Hosts --host-timeout gave up: their unscanned ports are so by request.</param>
 public sealed record JsonSummaryLine(
-    string Type, bool Complete, double ElapsedMs, int Hosts, int HostsUp, int Open, int Closed, int Filtered, int OpenFiltered, int Unscanned);
+    string Type, bool Complete, double ElapsedMs, int Hosts, int HostsUp, int Open, int Closed, int Filtered, int OpenFiltered, int Unscanned, int HostsTimedOut);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(JsonPortLine))]

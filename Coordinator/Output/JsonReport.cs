@@ -34,7 +34,8 @@ public sealed record JsonReport(
                 ? new JsonNetwork(Round(n.SrttMs), Round(n.RttVarMs), n.TimeoutMs, n.RttSamples, n.Probes, n.Retries, n.Drops, n.Tries)
                 : null,
             [.. h.Ports(context.ShowClosed).Select(p => new JsonPort(
-                p.Port, p.Transport.ToWireName(), p.State.ToWireName(), services[p.Transport, p.Port], p.RttMs, p.Banner))])).ToList();
+                p.Port, p.Transport.ToWireName(), p.State.ToWireName(), services[p.Transport, p.Port], p.RttMs, p.Banner))],
+            h.TimedOut)).ToList();
         var slices = result.Slices.Select(s => new JsonSlice(
             s.Slice.Worker, s.Slice.Work.ToString(), s.Pid, s.ExitCode,
             Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered, s.OpenFiltered,
@@ -62,13 +63,14 @@ public sealed record JsonReport(
         JsonSerializer.Deserialize(json, JsonReportContext.Default.JsonReport) ?? throw new JsonException("the document is null");
 }
 
-/// <summary>A host; <c>network</c> is absent when no worker sent timing for it.</summary>
+/// <summary>A host; <c>network</c> is absent when no worker sent timing for it, <c>timedOut</c> unless --host-timeout gave it up.</summary>
 public sealed record JsonHost(
     string Target,
     string Address,
     JsonCounts Counts,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonNetwork? Network,
-    IReadOnlyList<JsonPort> Ports);
+    IReadOnlyList<JsonPort> Ports,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool TimedOut = false);
 
 /// <summary>What the network did to a host (<see cref="Scanning.HostNetwork"/>); <c>srttMs</c> and <c>rttVarMs</c> are absent when no answer was timed.</summary>
 public sealed record JsonNetwork(

@@ -39,6 +39,11 @@ public static class TextReport
         {
             yield return $"No port answered: every scanned port is {(s.OpenFiltered == 0 ? "filtered" : s.Filtered == 0 ? "open|filtered" : "filtered or open|filtered")}.";
         }
+        if (host.TimedOut)
+        {
+            // nmap's words; its decided ports are still listed below.
+            yield return $"Skipping host {host.Target} due to host timeout: {s.Unscanned} of {s.Total} ports left unscanned";
+        }
         var listing = PortListing.Of(host, showClosed);
         if (listing.Listed.Count == 0)
         {

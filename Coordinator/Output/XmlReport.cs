@@ -71,6 +71,10 @@ public static class XmlReport
         foreach (var host in result.Hosts)
         {
             xml.WriteStartElement("host");
+            if (host.TimedOut)
+            {
+                xml.WriteAttributeString("timedout", "true");
+            }
             var answered = host.Summary.Open > 0 ? "syn-ack" : "conn-refused";
             xml.WriteStartElement("status");
             xml.WriteAttributeString("state", host.Up ? "up" : "down");
@@ -95,7 +99,8 @@ public static class XmlReport
                 xml.WriteStartElement("extraports");
                 xml.WriteAttributeString("state", state.ToWireName());
                 xml.WriteAttributeString("count", Number(count));
-                Empty(xml, "extrareasons", ("reason", Reason(transport, state)), ("count", Number(count)), ("proto", transport.ToWireName()));
+                var reason = state == PortState.Unscanned && host.TimedOut ? "host-timeout" : Reason(transport, state);
+                Empty(xml, "extrareasons", ("reason", reason), ("count", Number(count)), ("proto", transport.ToWireName()));
                 xml.WriteEndElement();
                 xml.WriteRaw("\n");
             }

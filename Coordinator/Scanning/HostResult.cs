@@ -9,12 +9,13 @@ public sealed class HostResult
     private readonly ScanResult _result;
     private readonly int _index;
 
-    internal HostResult(ScanResult result, ResolvedTarget target, int index, HostNetwork? network)
+    internal HostResult(ScanResult result, ResolvedTarget target, int index, HostNetwork? network, bool timedOut)
     {
         _result = result;
         _index = index;
         Target = target;
         Network = network;
+        TimedOut = timedOut;
         // One pass over the host's ports (65,535 a transport in a full scan), counting each transport apart.
         var counts = new int[2, (int)PortState.OpenFiltered + 1];
         foreach (var port in Ports(includeNotOpen: true))
@@ -32,6 +33,9 @@ public sealed class HostResult
     public ResolvedTarget Target { get; }
 
     public ScanSummary Summary { get; }
+
+    /// <summary>--host-timeout gave this host up: its unscanned ports are so for that reason (<see cref="SliceTracker.HostTimeoutReason"/>).</summary>
+    public bool TimedOut { get; }
 
     /// <summary>Round-trip times and probe counts for this host; null when no worker sent any.</summary>
     public HostNetwork? Network { get; }

@@ -24,6 +24,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
     // The scan under way (one at a time), for passing one worker's timing of a host on to the others.
     private SliceTracker[] _slices = [];
     private readonly HashSet<int> _hinted = [];
+    private readonly HashSet<int> _timedOut = [];
 
     public async Task<ScanResult> RunAsync(ScanRequest request, IScanObserver observer, CancellationToken cancellationToken)
     {
@@ -32,6 +33,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         var slices = SlicePlanner.Plan(request.Work, request.Workers).Select(s => new SliceTracker(s, request.Work)).ToArray();
         _slices = slices;
         _hinted.Clear();
+        _timedOut.Clear();
 
         // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
         var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -90,10 +92,10 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         Finish(attempt, exited.StartError, stopping);
                         observer.WorkerExited(attempt);
                         var slice = attempt.Slice;
-                        if (slice.Unscanned > 0 && !stopping && slice.Attempts.Count <= request.MaxWorkerRestarts)
+                        if (slice.Pending > 0 && !stopping && slice.Attempts.Count <= request.MaxWorkerRestarts)
                         {
                             logger.LogWarning("worker {Worker}: starting a replacement for the {Count} unscanned host-ports ({Work}), restart {Restart} of {MaxWorkerRestarts}",
-                                slice.Slice.Worker, slice.Unscanned, slice.UnscannedWork(), slice.Attempts.Count, request.MaxWorkerRestarts);
+                                slice.Slice.Worker, slice.Pending, slice.PendingWork(), slice.Attempts.Count, request.MaxWorkerRestarts);
                             Launch(slice);
                         }
                         break;
@@ -186,6 +188,11 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 {
                     return;
                 }
+                if (attempt.GaveUp(host))
+                {
+                    Distrust(attempt, $"it reported ports of {ports.Target} after giving the host up");
+                    return;
+                }
                 if (!TransportNames.TryParse(ports.Transport, out var transport))
                 {
                     Distrust(attempt, $"it reported ports of transport '{ports.Transport}', not tcp or udp");
@@ -236,6 +243,9 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 break;
             case TimingMessage timing:
                 ApplyTiming(request, attempt, timing);
+                break;
+            case HostTimeoutMessage timedOut:
+                ApplyHostTimeout(request, attempt, timedOut);
                 break;
             case DoneMessage:
                 var unreported = attempt.Slice.CountUnscanned(attempt);
@@ -319,6 +329,44 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                     }
                     other.Tell(hint);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A worker gave a host up (--host-timeout): its ports there not reported are unscanned, as
+    /// asked. The first time for a host, the other workers that scan it are told to give it up too,
+    /// so the host's time runs from the first worker's first probe; no replacement scans it again.
+    /// </summary>
+    private void ApplyHostTimeout(ScanRequest request, WorkerAttempt attempt, HostTimeoutMessage timedOut)
+    {
+        var host = HostOf(request, attempt, timedOut.Target);
+        if (host < 0)
+        {
+            return;
+        }
+        if (request.Probes.HostTimeoutMs == 0)
+        {
+            Distrust(attempt, $"it gave up {timedOut.Target}, but the scan has no --host-timeout");
+            return;
+        }
+        if (!attempt.Slice.CoversHost(host) || !attempt.GiveUp(host))
+        {
+            Distrust(attempt, $"it gave up {timedOut.Target}, a host it was not given or had given up already");
+            return;
+        }
+        if (!_timedOut.Add(host))
+        {
+            return;
+        }
+        logger.LogInformation("{Target}: host timeout after {Timeout}: ports not decided by then are left unscanned",
+            timedOut.Target, Cli.Durations.Format(request.Probes.HostTimeoutMs));
+        foreach (var slice in _slices.Where(s => s.CoversHost(host)))
+        {
+            slice.HostTimedOut(host);
+            if (slice.Current is { Exited: false } other && other != attempt)
+            {
+                other.Tell(timedOut);
             }
         }
     }

@@ -17,11 +17,11 @@ public sealed record ScanRequest(
     int MaxWorkerRestarts)
 {
     /// <summary>
-    /// What each worker is given: the probe settings with its share of the scan's --max-rate. Slices
-    /// are equal to within one port, so equal shares finish together and the scan as a whole runs at
-    /// the rate asked for.
+    /// What each worker is given: the probe settings with its share of the scan's --max-rate and
+    /// --min-rate. Slices are equal to within one port, so equal shares finish together and the scan
+    /// as a whole runs at the rates asked for.
     /// </summary>
-    public ProbeSettings WorkerProbes => Probes.MaxRate > 0 ? Probes with { MaxRate = Probes.MaxRate / Workers } : Probes;
+    public ProbeSettings WorkerProbes => Probes with { MaxRate = Probes.MaxRate / Workers, MinRate = Probes.MinRate / Workers };
 
     /// <summary>Hosts × ports, the positions the slices are cut from.</summary>
     public WorkList Work { get; } = new([.. Targets.Select(t => t.Address)], Ports);

@@ -12,7 +12,8 @@ public sealed class ScanResult
         Slices = slices;
         Summary = ScanSummary.Of(slices);
         var networks = HostNetwork.ByHost(slices);
-        Hosts = [.. request.Targets.Select((target, index) => new HostResult(this, target, index, networks.GetValueOrDefault(index)))];
+        var timedOut = slices.SelectMany(s => s.TimedOutHosts).ToHashSet();
+        Hosts = [.. request.Targets.Select((target, index) => new HostResult(this, target, index, networks.GetValueOrDefault(index), timedOut.Contains(index)))];
     }
 
     public ScanRequest Request { get; }
@@ -25,7 +26,11 @@ public sealed class ScanResult
     /// <summary>One entry a host, in scan order.</summary>
     public IReadOnlyList<HostResult> Hosts { get; }
 
-    public bool Complete => !Interrupted && Summary.Unscanned == 0;
+    /// <summary>
+    /// Every port has a state, or is unscanned because --host-timeout gave its host up, as the user
+    /// asked: nothing was lost to a failure or a stop.
+    /// </summary>
+    public bool Complete => !Interrupted && Slices.All(s => s.Pending == 0);
 
     public double PortsPerSecond => Elapsed.TotalSeconds > 0 ? Summary.Scanned / Elapsed.TotalSeconds : 0;
 

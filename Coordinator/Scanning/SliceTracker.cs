@@ -16,6 +16,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     private readonly Dictionary<int, double> _rttMs = [];
     private readonly Dictionary<int, string> _banners = [];
     private readonly List<WorkerAttempt> _attempts = [];
+    private readonly HashSet<int> _timedOutHosts = [];
 
     public Slice Slice { get; } = slice;
     public WorkList WorkList { get; } = work;
@@ -25,8 +26,13 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     public int? ExitCode => Current?.ExitCode;
     public TimeSpan Elapsed => _attempts.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Elapsed);
 
-    /// <summary>Why this slice has unscanned ports: the last attempt's failure, or that the scan was stopped.</summary>
-    public string? Failure => Unscanned == 0 ? null : Current?.Failure ?? "the scan was stopped before they were scanned";
+    /// <summary>Why this slice has unscanned ports: the last attempt's failure, that the scan was stopped, or --host-timeout.</summary>
+    public string? Failure => Unscanned == 0 ? null
+        : Pending == 0 ? HostTimeoutReason
+        : Current?.Failure ?? "the scan was stopped before they were scanned";
+
+    /// <summary>Why the ports of a host given up are unscanned, in every report.</summary>
+    public const string HostTimeoutReason = "host timeout";
 
     public int Open { get; private set; }
     public int Closed { get; private set; }
@@ -34,6 +40,15 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     public int OpenFiltered { get; private set; }
     public int Finished => Open + Closed + Filtered + OpenFiltered;
     public int Unscanned => _states.Length - Finished;
+
+    /// <summary>Unscanned ports that still want a worker: those of hosts given up (--host-timeout) are unscanned as asked.</summary>
+    public int Pending => Unscanned == 0 || _timedOutHosts.Count == 0 ? Unscanned : PendingPositions().Count();
+
+    /// <summary>Hosts (by index) given up by --host-timeout that this slice scans some of.</summary>
+    public IReadOnlyCollection<int> TimedOutHosts => _timedOutHosts;
+
+    /// <summary>A worker gave host <paramref name="host"/> up: its unscanned ports here stay so, and no replacement scans them.</summary>
+    public void HostTimedOut(int host) => _timedOutHosts.Add(host);
 
     /// <summary>True when <paramref name="position"/> of the work list belongs to this slice.</summary>
     public bool Holds(int position) => position >= Slice.Bounds.Start && position <= Slice.Bounds.End;
@@ -51,15 +66,15 @@ public sealed class SliceTracker(Slice slice, WorkList work)
 
     public string? BannerAt(int position) => _banners.GetValueOrDefault(position);
 
-    /// <summary>Starts a new attempt on every host-port still unscanned.</summary>
+    /// <summary>Starts a new attempt on every host-port still unscanned, but those of hosts given up.</summary>
     public WorkerAttempt NewAttempt()
     {
         var covers = new BitArray(_states.Length);
-        for (var i = 0; i < _states.Length; i++)
+        foreach (var position in PendingPositions())
         {
-            covers[i] = _states[i] == PortState.Unscanned;
+            covers[position - Slice.Bounds.Start] = true;
         }
-        var attempt = new WorkerAttempt(this, _attempts.Count + 1, UnscannedWork(), covers);
+        var attempt = new WorkerAttempt(this, _attempts.Count + 1, PendingWork(), covers);
         _attempts.Add(attempt);
         return attempt;
     }
@@ -112,13 +127,13 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         return true;
     }
 
-    /// <summary>How many of the attempt's host-ports have no result yet.</summary>
+    /// <summary>How many of the attempt's host-ports have no result yet, but for those of hosts it gave up.</summary>
     public int CountUnscanned(WorkerAttempt attempt)
     {
         var count = 0;
         for (var i = 0; i < _states.Length; i++)
         {
-            if (attempt.Covers[i] && _states[i] == PortState.Unscanned)
+            if (attempt.Covers[i] && _states[i] == PortState.Unscanned && !attempt.GaveUp(HostAt(Slice.Bounds.Start + i)))
             {
                 count++;
             }
@@ -127,6 +142,13 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     }
 
     public WorkSet UnscannedWork() => WorkList.Select(UnscannedPositions());
+
+    /// <summary>What a replacement worker is given: the unscanned host-ports of hosts not given up.</summary>
+    public WorkSet PendingWork() => WorkList.Select(PendingPositions());
+
+    private int HostAt(int position) => position / WorkList.Ports.Count;
+
+    private IEnumerable<int> PendingPositions() => UnscannedPositions().Where(p => !_timedOutHosts.Contains(HostAt(p)));
 
     private IEnumerable<int> UnscannedPositions()
     {

@@ -15,6 +15,7 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
 {
     private readonly Lock _processLock = new();
     private readonly Dictionary<int, TimingMessage> _timings = [];
+    private readonly HashSet<int> _gaveUp = [];
     private Process? _process;
 
     public SliceTracker Slice { get; } = slice;
@@ -55,6 +56,12 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
     public IReadOnlyDictionary<int, TimingMessage> Timings => _timings;
 
     public void Heard() => LastHeard = Stopwatch.GetTimestamp();
+
+    /// <summary>True when this attempt gave host <paramref name="host"/> up (--host-timeout): it may report none of its ports from then on.</summary>
+    public bool GaveUp(int host) => _gaveUp.Count > 0 && _gaveUp.Contains(host);
+
+    /// <summary>Records that the worker gave a host up; false when it had already.</summary>
+    public bool GiveUp(int host) => _gaveUp.Add(host);
 
     /// <summary>A worker may say it more than once for a host; its latest word counts.</summary>
     public void RecordTiming(int host, TimingMessage timing) => _timings[host] = timing;

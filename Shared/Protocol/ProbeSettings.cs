@@ -15,6 +15,8 @@ namespace PortScan.Shared.Protocol;
 /// <param name="Concurrency">Probes in flight at most, whatever the congestion window allows.</param>
 /// <param name="MaxRate">Probes a second at most, this worker's share of the scan's --max-rate; 0 for no limit.</param>
 /// <param name="BannerMs">How long to wait for an open TCP port's banner; 0 for no banners.</param>
+/// <param name="MinRate">Probes a second at least, this worker's share of the scan's --min-rate: no host's pace is cut below it; 0 for none.</param>
+/// <param name="HostTimeoutMs">nmap's --host-timeout: a host's ports not decided this long after its first probe are given up (unscanned); 0 for none.</param>
 public sealed record ProbeSettings(
     int TimeoutMs,
     int MinRttTimeoutMs,
@@ -22,7 +24,9 @@ public sealed record ProbeSettings(
     int MaxRetries,
     int Concurrency,
     double MaxRate = 0,
-    int BannerMs = 0)
+    int BannerMs = 0,
+    double MinRate = 0,
+    int HostTimeoutMs = 0)
 {
     /// <summary>nmap's default --min-rtt-timeout: below it, a host's own scheduling jitter makes answers look lost.</summary>
     public const int DefaultMinRttTimeoutMs = 100;
@@ -56,7 +60,11 @@ public sealed record ProbeSettings(
             ? $"the initial RTT timeout ({InitialRttTimeoutMs} ms) must lie between the minimum ({MinRttTimeoutMs} ms) and the maximum ({TimeoutMs} ms)"
         : MaxRetries is < 0 or > MaxMaxRetries ? $"max retries must be from 0 to {MaxMaxRetries}"
         : Concurrency < 1 ? "concurrency must be at least 1"
-        : MaxRate < 0 ? "the rate must not be negative"
+        : MaxRate < 0 || MinRate < 0 ? "the rate must not be negative"
+        : MaxRate > 0 && MinRate > MaxRate ? $"--min-rate ({Rate(MinRate)}) is above --max-rate ({Rate(MaxRate)}): no pace can be both"
         : BannerMs < 0 ? "the banner wait must not be negative"
+        : HostTimeoutMs < 0 ? "the host timeout must not be negative"
         : null;
+
+    private static string Rate(double perSecond) => perSecond.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -49,6 +49,8 @@ public static class ProtocolCodec
                 json.WriteNumber("concurrency", hello.Probes.Concurrency);
                 json.WriteNumber("maxRate", hello.Probes.MaxRate);
                 json.WriteNumber("bannerMs", hello.Probes.BannerMs);
+                json.WriteNumber("minRate", hello.Probes.MinRate);
+                json.WriteNumber("hostTimeoutMs", hello.Probes.HostTimeoutMs);
                 json.WriteEndObject();
                 break;
             case PortsMessage ports:
@@ -93,6 +95,10 @@ public static class ProtocolCodec
                 json.WriteNumber("retries", timing.Retries);
                 json.WriteNumber("drops", timing.Drops);
                 json.WriteNumber("tries", timing.Tries);
+                break;
+            case HostTimeoutMessage timedOut:
+                json.WriteString("type", "hostTimeout");
+                json.WriteString("target", timedOut.Target);
                 break;
             case DoneMessage done:
                 json.WriteString("type", "done");

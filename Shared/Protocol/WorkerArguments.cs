@@ -16,8 +16,9 @@ namespace PortScan.Shared.Protocol;
 /// <para>
 /// The probe settings (<see cref="ProbeSettings"/>): <c>--timeout-ms</c>, <c>--min-rtt-ms</c>,
 /// <c>--initial-rtt-ms</c>, <c>--max-retries</c>, <c>--concurrency</c>; <c>--max-rate R</c> is this
-/// worker's share of the scan's probes a second (a decimal, absent for no limit); <c>--banner-ms N</c>
-/// asks for banners, waiting up to N ms for each.
+/// worker's share of the scan's probes a second (a decimal, absent for no limit), <c>--min-rate R</c>
+/// its share of the scan's least; <c>--banner-ms N</c> asks for banners, waiting up to N ms for each;
+/// <c>--host-timeout-ms N</c> gives up a host N ms after the worker's first probe to it.
 /// </para>
 /// <para>
 /// <c>--supervised</c> tells a worker it runs under a coordinator (see the worker's
@@ -55,10 +56,20 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
             yield return "--max-rate";
             yield return Probes.MaxRate.ToString("R", CultureInfo.InvariantCulture);
         }
+        if (Probes.MinRate > 0)
+        {
+            yield return "--min-rate";
+            yield return Probes.MinRate.ToString("R", CultureInfo.InvariantCulture);
+        }
         if (Probes.BannerMs > 0)
         {
             yield return "--banner-ms";
             yield return Probes.BannerMs.ToString(CultureInfo.InvariantCulture);
+        }
+        if (Probes.HostTimeoutMs > 0)
+        {
+            yield return "--host-timeout-ms";
+            yield return Probes.HostTimeoutMs.ToString(CultureInfo.InvariantCulture);
         }
         if (Supervised)
         {
@@ -83,7 +94,7 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
                 continue;
             }
             if (name is not ("--target" or "--ports" or "--timeout-ms" or "--min-rtt-ms" or "--initial-rtt-ms" or "--max-retries"
-                or "--concurrency" or "--worker-id" or "--max-rate" or "--banner-ms"))
+                or "--concurrency" or "--worker-id" or "--max-rate" or "--min-rate" or "--banner-ms" or "--host-timeout-ms"))
             {
                 throw new FormatException($"unknown option '{name}'");
             }
@@ -131,18 +142,25 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
         var concurrency = Number(values, "--concurrency");
         var worker = values.ContainsKey("--worker-id") ? Number(values, "--worker-id") : 0;
         var bannerMs = values.ContainsKey("--banner-ms") ? Number(values, "--banner-ms") : 0;
-        var maxRate = 0.0;
-        if (values.TryGetValue("--max-rate", out var rateText)
-            && (!double.TryParse(rateText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out maxRate) || maxRate <= 0))
-        {
-            throw new FormatException($"--max-rate '{rateText}' is not a positive number");
-        }
-        var probes = new ProbeSettings(timeout, minRtt, initialRtt, retries, concurrency, maxRate, bannerMs);
+        var hostTimeoutMs = values.ContainsKey("--host-timeout-ms") ? Number(values, "--host-timeout-ms") : 0;
+        var probes = new ProbeSettings(timeout, minRtt, initialRtt, retries, concurrency, Rate(values, "--max-rate"), bannerMs, Rate(values, "--min-rate"), hostTimeoutMs);
         if (probes.Problem() is { } problem)
         {
             throw new FormatException(problem);
         }
         return new WorkerArguments(new WorkSet(segments), probes, worker, supervised);
+    }
+
+    /// <summary>A positive decimal; 0 when the option is absent (no limit).</summary>
+    private static double Rate(Dictionary<string, string> values, string name)
+    {
+        var rate = 0.0;
+        if (values.TryGetValue(name, out var text)
+            && (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out rate) || rate <= 0))
+        {
+            throw new FormatException($"{name} '{text}' is not a positive number");
+        }
+        return rate;
     }
 
     private static int Number(Dictionary<string, string> values, string name)

@@ -16,6 +16,7 @@ namespace PortScan.Shared.Protocol;
 [JsonDerivedType(typeof(HeartbeatMessage), "heartbeat")]
 [JsonDerivedType(typeof(RateMessage), "rate")]
 [JsonDerivedType(typeof(TimingMessage), "timing")]
+[JsonDerivedType(typeof(HostTimeoutMessage), "hostTimeout")]
 [JsonDerivedType(typeof(DoneMessage), "done")]
 [JsonDerivedType(typeof(ErrorMessage), "error")]
 public abstract record WorkerMessage;
@@ -78,7 +79,15 @@ public sealed record TimingMessage(
     int Drops,
     int Tries) : WorkerMessage;
 
-/// <summary>Last line of a worker that scanned its whole slice.</summary>
+/// <summary>
+/// --host-timeout: the sender gives up <paramref name="Target"/>. From a worker: its time with the host
+/// is up (or the coordinator said so), it reported every port of the host it had decided, and it
+/// will report no other; those are unscanned. From the coordinator, on a worker's stdin: another
+/// worker gave the host up first, so stop it here too.
+/// </summary>
+public sealed record HostTimeoutMessage(string Target) : WorkerMessage;
+
+/// <summary>Last line of a worker that scanned its whole slice, or gave up the hosts it did not finish (<see cref="HostTimeoutMessage"/>).</summary>
 public sealed record DoneMessage(int Open, int Closed, int Filtered, int OpenFiltered, double ElapsedMs) : WorkerMessage;
 
 /// <summary>A worker that cannot go on says why before exiting non-zero.</summary>

@@ -29,8 +29,15 @@ namespace PortScan.Worker.Timing;
 /// congested window are refunded: they count neither against the tries a port gets nor as evidence
 /// of the network's loss, so our own burst of loss never turns a closed port filtered.
 /// </para>
+/// <para>
+/// --min-rate sets a floor: no cut goes below it. A pace held at the floor cannot be tested (the
+/// test is to send slower), so its congested windows are taken for ours, as they most likely are:
+/// their tries are refunded and the pace stays, until windows at the floor come back clean. Verdicts
+/// stay exact; silent ports pay in retries, up to <see cref="HostTiming.HardCap"/>.
+/// </para>
 /// </summary>
-internal sealed class CongestionControl
+/// <param name="floor">Probes a second the pace never goes below (the worker's share of --min-rate); 0 for none.</param>
+internal sealed class CongestionControl(double floor = 0)
 {
     /// <summary>The stretch of sending judged as one.</summary>
     public static readonly long WindowTicks = Stopwatch.Frequency / 10;
@@ -72,6 +79,9 @@ internal sealed class CongestionControl
     private double _ceiling;
     private int _clean;
     private double _growth = 0.05;
+
+    // The last cut wanted a pace below the floor: the floor holds it, and the loss cannot be tested.
+    private bool _held;
 
     /// <summary>Probes a second to this host; 0 for no pace of its own.</summary>
     public double Rate { get; private set; }
@@ -175,6 +185,12 @@ internal sealed class CongestionControl
                 (_phase, _ceiling, _clean, _growth) = (Phase.Steady, _deliveredBefore, 0, 0.05);
                 return null;
             }
+            if (_held)
+            {
+                // At the floor: slowing down, the only test of whose loss it is, is not allowed. It is
+                // taken for ours (refunded above), and the pace stays until the floor's windows are clean.
+                return null;
+            }
             if (loss < 0.6 * _lossBefore)
             {
                 // Less loss, but still too much: ours, and still too fast.
@@ -215,9 +231,11 @@ internal sealed class CongestionControl
     {
         var delivered = sentRate * (1 - loss) / (1 - Background);
         (_lossBefore, _deliveredBefore) = (loss, delivered);
-        Rate = Math.Max(MinRate, 0.9 * delivered);
+        var wanted = Math.Max(MinRate, 0.9 * delivered);
+        (Rate, _held) = (Math.Max(wanted, floor), wanted < floor);
         (_phase, _testFrom) = (Phase.Testing, _nextIndex);
-        return $"cut to {Describe(Rate)}: {lost} of {samples} canaries lost ({Percent(loss)}, background {Percent(Background)}) at {Describe(sentRate)}";
+        var held = _held ? $", held at --min-rate's floor (the loss asked for {Describe(wanted)})" : "";
+        return $"cut to {Describe(Rate)}{held}: {lost} of {samples} canaries lost ({Percent(loss)}, background {Percent(Background)}) at {Describe(sentRate)}";
     }
 
     /// <summary>Tries lost to our own pace say nothing about their ports: they do not count.</summary>

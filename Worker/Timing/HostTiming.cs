@@ -13,12 +13,20 @@ namespace PortScan.Worker.Timing;
 /// a retry gives each silent port one retry. --max-retries caps it. Tries lost in congested windows
 /// are refunded, so they raise neither a port's count nor the host's.
 /// </para>
+/// <para>
+/// --host-timeout runs on this host's clock, from the first probe either engine sent it; the
+/// coordinator may also end it early when another worker of the host gave it up first.
+/// </para>
 /// </summary>
 internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
 {
     private readonly long _minTicks = Ticks(settings.MinRttTimeoutMs);
     private readonly long _maxTicks = Ticks(settings.TimeoutMs);
     private readonly long _initialTicks = Ticks(settings.InitialRttTimeoutMs);
+    private readonly long _hostTimeoutTicks = Ticks(settings.HostTimeoutMs);
+
+    // When the first probe to this host left (a Stopwatch timestamp); 0 before.
+    private long _firstProbe;
 
     // Ports that answered after at least one silent try: the evidence behind the allowed tries.
     private readonly List<PortProbe> _recovered = [];
@@ -28,7 +36,7 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
 
     public RttEstimator Rtt { get; } = new();
 
-    public CongestionControl Congestion { get; } = new();
+    public CongestionControl Congestion { get; } = new(settings.MinRate);
 
     /// <summary>Paces probes to this host at <see cref="CongestionControl.Rate"/>.</summary>
     public AttemptPacer Pacer { get; } = AttemptPacer.Unlimited;
@@ -134,6 +142,10 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
     /// <summary>Counts a probe in the host's figures only: for the UDP engine, whose passes do their own pacing.</summary>
     public void Count(bool retry)
     {
+        if (_firstProbe == 0)
+        {
+            _firstProbe = Stopwatch.GetTimestamp();
+        }
         Probes++;
         Retries += retry ? 1 : 0;
     }
@@ -219,6 +231,23 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
         Pacer.PerSecond = Congestion.Rate;
         return change;
     }
+
+    /// <summary>This worker gave the host up (--host-timeout) and said so: it probes and reports it no more.</summary>
+    public bool GivenUp { get; set; }
+
+    /// <summary>
+    /// The host's time is up: --host-timeout has passed since this worker's first probe to it, or
+    /// another worker of the host gave it up first (the coordinator said so).
+    /// </summary>
+    public bool TimeIsUp(long now) => GivenUpElsewhere || (_hostTimeoutTicks > 0 && _firstProbe > 0 && now - _firstProbe >= _hostTimeoutTicks);
+
+    /// <summary>Ticks until the host's time is up by this worker's clock; long.MaxValue without a clock running.</summary>
+    public long TicksToTimeUp(long now) => _hostTimeoutTicks > 0 && _firstProbe > 0 ? _firstProbe + _hostTimeoutTicks - now : long.MaxValue;
+
+    /// <summary>The coordinator said another worker gave the host up: its time is up here too, started or not.</summary>
+    public bool GivenUpElsewhere { get; private set; }
+
+    public void GiveUpElsewhere() => GivenUpElsewhere = true;
 
     // What this worker last told the coordinator, and what the other workers of this host have seen together.
     private int _toldSamples;

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using PortScan.Coordinator.Lab;
 using PortScan.Coordinator.Output;
 using PortScan.Shared.Ports;
@@ -10,7 +12,7 @@ namespace PortScan.Tests;
 /// latency: scans of --netns lab hosts (root only) with each condition, every port checked.
 /// The lab: 2,000 ports, 20000–20009 open, 20010–20999 filtered, 21000–21999 closed.
 /// </summary>
-public class HostileNetworkScanTests
+public partial class HostileNetworkScanTests
 {
     private const int FirstPort = 20000;
     private const int Open = 10;
@@ -44,6 +46,25 @@ public class HostileNetworkScanTests
         ShouldBeExact(report, lab, "behind a limit of 1,000 SYNs a second");
         stderr.ShouldContain("cut to", customMessage: "-v logs when a host's pace is cut, and why");
     }
+
+    [Test]
+    public async Task Every_port_is_right_behind_a_syn_flood_guard_with_a_min_rate_above_it_and_no_pace_goes_below_the_min_rate()
+    {
+        NamespaceLabTests.RequireRootAndNft();
+        await using var lab = await NamespaceLab.StartAsync(Open, Filtered, FirstPort, new LabConditions(synLimit: 1000), CancellationToken.None);
+
+        // Two workers, 1,500 probes a second each at least: three times what the guard lets through.
+        var (report, stderr) = await ScanAsync(lab, "-v", "-w", "2", "--min-rate", "3000");
+
+        ShouldBeExact(report, lab, "behind a limit of 1,000 SYNs a second, made to send 3,000");
+        report.Probes.MinRate.ShouldBe(3000);
+        var paces = LoggedPace().Matches(stderr).Select(m => double.Parse(m.Groups[1].Value, NumberStyles.Number, CultureInfo.InvariantCulture)).ToList();
+        paces.ShouldAllBe(pace => pace >= 1500, "a pace is cut to a worker's share of --min-rate at the lowest");
+    }
+
+    /// <summary>The coordinator's -v line for a worker's change of pace to a host.</summary>
+    [GeneratedRegex(@"at most ([\d,.]+) probes a second from now on")]
+    private static partial Regex LoggedPace();
 
     [Test]
     public async Task Timeouts_converge_on_the_round_trip_of_a_lab_with_100_ms_latency()

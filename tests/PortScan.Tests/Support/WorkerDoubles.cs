@@ -17,10 +17,11 @@ public static class WorkerDoubles
             --ports) ports=$2 ;; --worker-id) id=$2 ;; --target) target=$2 ;;
             --timeout-ms) timeout=$2 ;; --min-rtt-ms) minrtt=$2 ;; --initial-rtt-ms) initialrtt=$2 ;; --max-retries) retries=$2 ;;
             --concurrency) concurrency=$2 ;; --max-rate) rate=$2 ;; --banner-ms) banner=$2 ;;
+            --min-rate) minrate=$2 ;; --host-timeout-ms) hosttimeout=$2 ;;
           esac
           shift
         done
-        hello() { echo "{\"type\":\"hello\",\"protocol\":$protocol,\"worker\":$id,\"pid\":$$,\"work\":\"$target $ports\",\"probes\":{\"timeoutMs\":$timeout,\"minRttTimeoutMs\":$minrtt,\"initialRttTimeoutMs\":$initialrtt,\"maxRetries\":$retries,\"concurrency\":$concurrency,\"maxRate\":${rate:-0},\"bannerMs\":${banner:-0}}}"; }
+        hello() { echo "{\"type\":\"hello\",\"protocol\":$protocol,\"worker\":$id,\"pid\":$$,\"work\":\"$target $ports\",\"probes\":{\"timeoutMs\":$timeout,\"minRttTimeoutMs\":$minrtt,\"initialRttTimeoutMs\":$initialrtt,\"maxRetries\":$retries,\"concurrency\":$concurrency,\"maxRate\":${rate:-0},\"bannerMs\":${banner:-0},\"minRate\":${minrate:-0},\"hostTimeoutMs\":${hosttimeout:-0}}}"; }
         first=${ports%%[-,]*}
         """;
 
