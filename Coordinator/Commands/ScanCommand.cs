@@ -39,6 +39,8 @@ internal sealed class ScanCommand : Command
     private readonly Option<string?> _all = new("-oA") { Description = "Write BASE.nmap, BASE.xml and BASE.gnmap at once, as nmap's -oA" };
     private readonly Option<bool> _showClosed = new("--show-closed") { Description = "List closed and filtered ports too" };
     private readonly Option<bool> _noProgress = new("--no-progress") { Description = "No progress bar on stderr (it is shown only on a terminal, for scans over 2 s)" };
+    private readonly Option<TimeSpan?> _statsEvery = OptionFactory.Duration("--stats-every", [],
+        "Print nmap's status lines (elapsed, hosts done, % done, ETA) on stderr every TIME, terminal or not");
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Log each worker's launch, slice, pid, exit code and time to stderr" };
 
     public ScanCommand()
@@ -61,6 +63,7 @@ internal sealed class ScanCommand : Command
         Add(_all);
         Add(_showClosed);
         Add(_noProgress);
+        Add(_statsEvery);
         Add(_verbose);
         Validators.Add(result =>
         {
@@ -128,6 +131,7 @@ internal sealed class ScanCommand : Command
             parse.GetValue(_showClosed),
             parse.GetValue(_verbose),
             parse.GetValue(_noProgress),
+            parse.GetValue(_statsEvery),
             CommandLine(parse));
     }
 

@@ -13,6 +13,7 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="Files">Reports to write to files (-o, -oN, -oX, -oG, -oA), each atomically.</param>
 /// <param name="Probes">How workers probe: timeouts, retries, concurrency, banners, and the scan-wide --max-rate.</param>
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails (--max-worker-restarts).</param>
+/// <param name="StatsEvery">--stats-every: how often to print nmap's status lines on stderr; null for never.</param>
 /// <param name="CommandLine">The command as typed, for the reports that quote it as nmap does.</param>
 public sealed record ScanSettings(
     IReadOnlyList<string> Targets,
@@ -29,4 +30,5 @@ public sealed record ScanSettings(
     bool ShowClosed,
     bool Verbose,
     bool NoProgress,
+    TimeSpan? StatsEvery,
     string CommandLine);

@@ -24,6 +24,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
     // The scan under way (one at a time), for passing one worker's timing of a host on to the others.
     private SliceTracker[] _slices = [];
     private readonly HashSet<int> _hinted = [];
+    private ProgressCounts _counts = null!;
 
     public async Task<ScanResult> RunAsync(ScanRequest request, IScanObserver observer, CancellationToken cancellationToken)
     {
@@ -32,6 +33,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         var slices = SlicePlanner.Plan(request.Work, request.Workers).Select(s => new SliceTracker(s, request.Work)).ToArray();
         _slices = slices;
         _hinted.Clear();
+        _counts = new ProgressCounts(request);
         // The first parse sets up System.Text.Json's metadata (tens of ms): do it on another core
         // while the workers start, instead of after their first line arrives.
         var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0, 0)), out _, out _), CancellationToken.None);
@@ -97,6 +99,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         }
                         break;
                     case WatchdogTick:
+                        observer.Progressed(_counts.Snapshot(stopwatch.Elapsed, ScanEta.Of(slices.Select(s => Progress(s, stopwatch.Elapsed, request.MaxWorkerRestarts)))));
                         foreach (var attempt in Current().Where(a => !a.Untrusted && watchdog.IsHung(a)))
                         {
                             Distrust(attempt, $"it was silent for more than {(attempt.Greeted ? watchdog.SilenceLimit : watchdog.StartupLimit).TotalSeconds:0.#} s and was killed by the watchdog");
@@ -227,11 +230,18 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         Distrust(attempt, problem);
                         return false;
                     }
+                    _counts.Recorded(host, result);
                     observer.PortFinished(attempt.Slice, request.Targets[host], result);
                     return true;
                 }
             case HeartbeatMessage heartbeat:
-                logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished", attempt.Slice.Slice.Worker, heartbeat.Finished);
+                if (heartbeat.RemainingMs < 0)
+                {
+                    Distrust(attempt, $"it estimated {heartbeat.RemainingMs} ms left, and no time left is negative");
+                    return;
+                }
+                attempt.Estimated(heartbeat.RemainingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
+                logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished, {Remaining} ms left", attempt.Slice.Slice.Worker, heartbeat.Finished, heartbeat.RemainingMs);
                 break;
             case RateMessage rate:
                 ApplyRate(request, attempt, rate);
@@ -252,6 +262,16 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 attempt.Fail(error.Message);
                 break;
         }
+    }
+
+    /// <summary>A slice as the ETA sees it; a slice whose worker failed counts as running while a replacement may come.</summary>
+    private static SliceProgress Progress(SliceTracker slice, TimeSpan elapsed, int maxWorkerRestarts)
+    {
+        var current = slice.Current!;
+        var running = !current.Exited || (slice.Unscanned > 0 && slice.Attempts.Count <= maxWorkerRestarts);
+        var estimate = current.Estimate;
+        return new SliceProgress(running, slice.Unscanned, slice.Finished, elapsed, estimate?.Remaining,
+            estimate is { At: var at } ? Stopwatch.GetElapsedTime(at) : TimeSpan.Zero);
     }
 
     /// <summary>A worker may use fewer probes in flight than asked (its open-file limit decides), and must use everything else as given.</summary>

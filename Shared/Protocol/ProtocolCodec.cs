@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -75,6 +75,10 @@ public static class ProtocolCodec
             case HeartbeatMessage heartbeat:
                 json.WriteString("type", "heartbeat");
                 json.WriteNumber("finished", heartbeat.Finished);
+                if (heartbeat.RemainingMs is { } remaining)
+                {
+                    json.WriteNumber("remainingMs", remaining);
+                }
                 break;
             case RateMessage rate:
                 json.WriteString("type", "rate");
