@@ -69,6 +69,17 @@ internal sealed unsafe class ConnectScanner : IDisposable
     private readonly ResourceShortage _shortage = new();
     private long _sequence;
     private int _limit;
+    private PlanCursor? _cursor;
+
+    // For the estimate of the time left (WorkEstimate): what recent first tries met, what the engine's own work costs.
+    // Recent: ports are scanned in order and a firewall's ports come in blocks, so the last few say most about the next.
+    private const double SilentWeight = 1.0 / 4;
+    // Until first tries come back, a port is assumed silent: an answer comes within a round trip and corrects it at once.
+    private double _silentShare = 1;
+    private long _scanStart;
+    private long _waitedTicks;
+    private long _probesSent;
+    private long _lastSentAt;
 
     /// <param name="Probe">The port's try history; null for a first try (most ports never need one).</param>
     /// <param name="StartedAt">When the connect (or, when <paramref name="Reading"/>, the banner wait) began.</param>
@@ -125,6 +136,8 @@ internal sealed unsafe class ConnectScanner : IDisposable
             steps.Add((known, ports));
         }
         var cursor = new PlanCursor(steps);
+        _cursor = cursor;
+        _scanStart = Stopwatch.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
             _hints.ApplyTo(_timings);
@@ -164,6 +177,64 @@ internal sealed unsafe class ConnectScanner : IDisposable
             Expire(sink);
         }
         sink.Flush();
+    }
+
+    /// <summary>The work left and what it costs, for the worker's estimate of its remaining time; null before the scan starts.</summary>
+    public WorkEstimate? Estimate()
+    {
+        if (_cursor is not { } cursor)
+        {
+            return null;
+        }
+        // The host under way stands for the rest: a slice's hosts are neighbours, and mostly alike.
+        var current = cursor.HasNext ? cursor.Work : _open.Count > 0 ? _open[^1] : null;
+        if (current is null)
+        {
+            return default(WorkEstimate);
+        }
+        long unstarted = 0, queued = _again.Count, inFlight = 0;
+        foreach (var work in _hosts.Values)
+        {
+            unstarted += work.Unstarted;
+            queued += work.Retries.Count;
+            inFlight += work.InFlight;
+        }
+        var now = Stopwatch.GetTimestamp();
+        var tick = 1.0 / Stopwatch.Frequency;
+        var timing = current.Timing;
+        var timeout = timing.TimeoutTicks * tick;
+        var rate = (_pacer.PerSecond, timing.Pacer.PerSecond) switch
+        {
+            ( > 0 and var scan, > 0 and var host) => Math.Min(scan, host),
+            (var scan, var host) => Math.Max(scan, host),
+        };
+        // The end of a host whose evidence is thin waits two timeouts for other workers' (HeldForEvidence).
+        var hold = current.HeldUntil > now ? (current.HeldUntil - now) * tick
+            : current.HeldUntil == 0 && timing.EvidenceIsThin && (current.Parked.Count > 0 || _silentShare > 0.01) ? 2 * timeout
+            : 0;
+        var busy = now - _scanStart - _waitedTicks;
+        return new WorkEstimate(unstarted, queued, inFlight, (_lastSentAt + timing.TimeoutTicks - now) * tick, SilentShare(timing, now),
+            timing.AllowedTries, timeout, timing.Rtt.Samples > 0 ? timing.Rtt.SmoothedTicks * tick : timeout, _limit, rate,
+            _probesSent > 0 ? busy * tick / _probesSent : 0, hold);
+    }
+
+    /// <summary>
+    /// The share of first tries that go unanswered, counting those still out well past the host's
+    /// round trip as the silent ones they almost surely are: they are the newest evidence, and at a
+    /// high concurrency the only evidence for a timeout's worth of time.
+    /// </summary>
+    private double SilentShare(HostTiming timing, long now)
+    {
+        var overdue = timing.Rtt.Samples > 0 ? timing.Rtt.SmoothedTicks + (4 * timing.Rtt.VarianceTicks) : timing.TimeoutTicks / 4.0;
+        var stale = 0;
+        foreach (var fd in _inFlight.Descriptors)
+        {
+            if (_inFlight.TryGet(fd, out var entry) && entry.Probe is null && !entry.Canary && !entry.Reading && now - entry.StartedAt > overdue)
+            {
+                stale++;
+            }
+        }
+        return (stale + (_silentShare / SilentWeight)) / (stale + (1 / SilentWeight));
     }
 
     /// <summary>
@@ -274,6 +345,8 @@ internal sealed unsafe class ConnectScanner : IDisposable
             return false;
         }
 
+        _probesSent++;
+        _lastSentAt = startedAt;
         // A canary is the congestion control's, not the scan's: it never holds up a host's end.
         var window = canary ? work.Timing.CanarySent() : work.Timing.Sent(retry: probe is not null);
         work.InFlight += canary ? 0 : 1;
@@ -290,16 +363,22 @@ internal sealed unsafe class ConnectScanner : IDisposable
 
     private void Poll(int waitMs, IPortResultSink sink)
     {
+        var before = Stopwatch.GetTimestamp();
         if (_inFlight.Count == 0)
         {
             // Nothing to wait for but a pacer's next slot.
             if (waitMs > 0)
             {
                 Thread.Sleep(waitMs);
+                _waitedTicks += Stopwatch.GetTimestamp() - before;
             }
             return;
         }
         var ready = _epoll.Wait(waitMs);
+        if (waitMs > 0)
+        {
+            _waitedTicks += Stopwatch.GetTimestamp() - before;
+        }
         for (var i = 0; i < ready; i++)
         {
             var fd = _epoll.ReadyFd(i);
@@ -332,6 +411,10 @@ internal sealed unsafe class ConnectScanner : IDisposable
     private void Settle(int fd, InFlight entry, int errno, bool registered, IPortResultSink sink)
     {
         var (work, port) = (entry.Work, entry.Port);
+        if (entry.Probe is null && !entry.Canary && !SocketErrors.IsShortage(errno))
+        {
+            _silentShare -= _silentShare * SilentWeight;
+        }
         var timing = work.Timing;
         var rtt = Stopwatch.GetTimestamp() - entry.StartedAt;
         switch (errno)
@@ -461,6 +544,10 @@ internal sealed unsafe class ConnectScanner : IDisposable
                 continue;
             }
             work.InFlight--;
+            if (silent.Probe is null)
+            {
+                _silentShare += (1 - _silentShare) * SilentWeight;
+            }
             var probe = silent.Probe ?? new PortProbe(silent.Port);
             switch (work.Timing.TimedOut(silent.Window, probe))
             {

@@ -37,7 +37,9 @@ if (probes.Concurrency < arguments.Probes.Concurrency)
 }
 
 using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
-var writer = new ResultWriter(stdout);
+// The engine at work gives the heartbeats' estimate of the time left; a worker with UDP ports to come cannot tell (see docs/design.md, "Progress").
+Func<TimeSpan?> estimate = () => null;
+var writer = new ResultWriter(stdout, () => estimate());
 writer.Send(new HelloMessage(ProtocolCodec.Version, arguments.WorkerId, Environment.ProcessId, arguments.Work.ToString(), probes));
 
 // On SIGTERM or SIGINT, stop starting connects and report what is finished: the coordinator
@@ -58,11 +60,14 @@ try
 {
     // TCP first, then UDP, as nmap lists them; one pacer for both, so --max-rate holds across them.
     var pacer = new AttemptPacer(probes.MaxRate);
+    var udpToCome = arguments.Work.Segments.Any(s => !s.Ports.Udp.IsEmpty);
     using (var tcp = new ConnectScanner(probes, pacer, hosts, hints))
     {
+        estimate = () => !udpToCome && tcp.Estimate() is { } work ? TimeSpan.FromSeconds(work.Seconds()) : null;
         tcp.Scan(hosts.Plan(arguments.Work, Transport.Tcp), writer, cancellation.Token);
     }
-    if (!cancellation.IsCancellationRequested && arguments.Work.Segments.Any(s => !s.Ports.Udp.IsEmpty))
+    estimate = () => null;
+    if (!cancellation.IsCancellationRequested && udpToCome)
     {
         using var udp = new UdpScanner(probes, pacer);
         udp.Scan(hosts.Plan(arguments.Work, Transport.Udp), writer, cancellation.Token);

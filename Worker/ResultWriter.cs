@@ -8,12 +8,13 @@ namespace PortScan.Worker;
 /// Writes the worker's side of the protocol to stdout as JSON lines. Results are batched (a line
 /// a port would cost more than the connect on loopback), one batch a host, but never held back
 /// long, one batch a host and transport: batches go out when they are full, when the engine is about to wait, or after
-/// <see cref="MaxDelay"/>. A worker with nothing to report (all its connects waiting out a long
-/// timeout) sends a heartbeat every <see cref="HeartbeatInterval"/>, so its coordinator can tell
-/// slow from hung. Heartbeats come from the engine's own loop, not a timer thread: a stuck loop
-/// stops them.
+/// <see cref="MaxDelay"/>. Every <see cref="HeartbeatInterval"/> a heartbeat says how many ports
+/// are done and how long the rest will take (<paramref name="remaining"/>, the engine's estimate),
+/// so the coordinator can tell slow from hung and show an ETA. Heartbeats come from the engine's
+/// own loop, not a timer thread: a stuck loop stops them.
 /// </summary>
-internal sealed class ResultWriter(Stream output) : IPortResultSink
+/// <param name="remaining">The worker's estimate of the time its work still needs; null when it cannot tell.</param>
+internal sealed class ResultWriter(Stream output, Func<TimeSpan?> remaining) : IPortResultSink
 {
     private const int BatchSize = 4096;
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(50);
@@ -26,7 +27,7 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
     private Batch? _last;
     private int _waiting;
     private long _lastFlush = Stopwatch.GetTimestamp();
-    private long _lastSend = Stopwatch.GetTimestamp();
+    private long _lastHeartbeat = Stopwatch.GetTimestamp();
     private int _finished;
 
     /// <summary>Every port reported so far, by state: what the done message says.</summary>
@@ -46,7 +47,6 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
     {
         ProtocolCodec.Write(output, message);
         output.Flush();
-        _lastSend = Stopwatch.GetTimestamp();
     }
 
     public void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null)
@@ -107,21 +107,21 @@ internal sealed class ResultWriter(Stream output) : IPortResultSink
     public void Flush()
     {
         _lastFlush = Stopwatch.GetTimestamp();
-        if (_waiting == 0)
+        if (_waiting > 0)
         {
-            if (Stopwatch.GetElapsedTime(_lastSend) >= HeartbeatInterval)
+            foreach (var batch in _pending)
             {
-                Send(new HeartbeatMessage(_finished));
+                Send(new PortsMessage(batch.Target.Text, batch.Transport.ToWireName(), batch.Open, batch.Closed, batch.Filtered, batch.OpenFiltered));
             }
-            return;
+            _pending.Clear();
+            _batches.Clear();
+            _last = null;
+            _waiting = 0;
         }
-        foreach (var batch in _pending)
+        if (_lastFlush - _lastHeartbeat >= HeartbeatInterval.TotalSeconds * Stopwatch.Frequency)
         {
-            Send(new PortsMessage(batch.Target.Text, batch.Transport.ToWireName(), batch.Open, batch.Closed, batch.Filtered, batch.OpenFiltered));
+            _lastHeartbeat = _lastFlush;
+            Send(new HeartbeatMessage(_finished, remaining() is { } left ? (long)Math.Ceiling(left.TotalMilliseconds) : null));
         }
-        _pending.Clear();
-        _batches.Clear();
-        _last = null;
-        _waiting = 0;
     }
 }

@@ -47,6 +47,8 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     private readonly Option<string?> _all = new("-oA") { Description = "Write BASE.nmap, BASE.xml and BASE.gnmap at once, as nmap's -oA", HelpName = "BASE" };
     private readonly Option<bool> _showClosed = new("--show-closed") { Description = "List closed and filtered ports too" };
     private readonly Option<bool> _noProgress = new("--no-progress") { Description = "No progress bar on stderr (it is shown only on a terminal, for scans over 2 s)" };
+    private readonly Option<TimeSpan?> _statsEvery = OptionFactory.Duration("--stats-every", [],
+        "Print nmap's status lines (elapsed, hosts done, % done, ETA) on stderr every TIME, terminal or not");
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Log each worker's launch, slice, pid, exit code and time, and every change of pace, to stderr" };
     private readonly Option<bool> _veryVerbose = new("-vv", "-vvv") { Description = "As -v, and every worker heartbeat and timing hint passed between workers" };
     private readonly Option<bool> _debug = new("--debug", "-d") { Description = "As -vv, and every protocol line between the coordinator and its workers" };
@@ -75,6 +77,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
         Add(_all);
         Add(_showClosed);
         Add(_noProgress);
+        Add(_statsEvery);
         Add(_verbose);
         Add(_veryVerbose);
         Add(_debug);
@@ -102,7 +105,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             new HelpGroup("Workers", _ports.Workers, _maxWorkerRestarts),
             new HelpGroup("Timing (nmap's options and -T templates; README has the table)", _probes.Timing),
             new HelpGroup("Services", _probes.Banners),
-            new HelpGroup("Output", [_format, _output, _normal, _xml, _grepable, _all, _showClosed, _noProgress, _verbose, _veryVerbose, _debug]),
+            new HelpGroup("Output", [_format, _output, _normal, _xml, _grepable, _all, _showClosed, _noProgress, _statsEvery, _verbose, _veryVerbose, _debug]),
         ],
         [
             new("portscan 127.0.0.1 -p 22,80,443", "three ports of this machine, one worker a core"),
@@ -168,6 +171,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             parse.GetValue(_showClosed),
             Verbosity(parse),
             parse.GetValue(_noProgress),
+            parse.GetValue(_statsEvery),
             CommandLine(parse));
     }
 

@@ -44,17 +44,23 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
 
         var services = ServiceNames.Load();
         var stdoutFormat = toStdout.Count > 0 ? toStdout[0].Format : files.Count > 0 ? ReportFormat.Text : settings.Format;
-        await using var progress = ProgressLine.Wanted(stderr, settings.NoProgress) ? new ProgressLine(stderr, request.Work.Count) : null;
+        // Every line written while the scan runs goes through one writer, which keeps them clear of the progress bar.
+        var lines = new ConsoleLines(stderr);
+        using var progress = ProgressLine.Wanted(stderr, settings.NoProgress) ? new ProgressLine(lines) : null;
         var observers = new List<IScanObserver>();
         if (progress is not null)
         {
             observers.Add(progress);
         }
+        if (settings.StatsEvery is { } every)
+        {
+            observers.Add(new PeriodicStats(lines, stderr, every, () => DateTime.Now));
+        }
         JsonLinesReport? stream = null;
         if (stdoutFormat == ReportFormat.Text)
         {
             await stdout.WriteLineAsync(TextReport.Header(request)).ConfigureAwait(false);
-            observers.Add(new LiveTextOutput(stdout, progress));
+            observers.Add(new LiveTextOutput(stdout, lines));
         }
         else if (stdoutFormat == ReportFormat.Jsonl)
         {
@@ -63,15 +69,12 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         }
 
         ScanResult result;
-        using (var loggers = ConsoleLogging.Create(settings.Verbosity))
+        using (var loggers = ConsoleLogging.Create(settings.Verbosity, line => lines.WriteLine(stderr, line)))
         {
             result = await new ScanCoordinator(worker, loggers.CreateLogger("portscan"))
                 .RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
         }
-        if (progress is not null)
-        {
-            await progress.DisposeAsync().ConfigureAwait(false);
-        }
+        progress?.Dispose();
 
         var context = new ReportContext(result, services, settings.ShowClosed, settings.CommandLine);
         if (stream is not null)

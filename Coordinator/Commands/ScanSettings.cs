@@ -17,6 +17,7 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="Probes">How workers probe: timeouts, retries, concurrency, banners, and the scan-wide --max-rate.</param>
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails (--max-worker-restarts).</param>
 /// <param name="Verbosity">The least a log line must be to reach stderr: Warning by default, Information with -v, Debug with -vv, Trace with -d.</param>
+/// <param name="StatsEvery">--stats-every: how often to print nmap's status lines on stderr; null for never.</param>
 /// <param name="CommandLine">The command as typed, for the reports that quote it as nmap does.</param>
 public sealed record ScanSettings(
     IReadOnlyList<string> Targets,
@@ -34,4 +35,5 @@ public sealed record ScanSettings(
     bool ShowClosed,
     LogLevel Verbosity,
     bool NoProgress,
+    TimeSpan? StatsEvery,
     string CommandLine);

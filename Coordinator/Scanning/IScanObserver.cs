@@ -16,6 +16,11 @@ public interface IScanObserver
     void WorkerExited(WorkerAttempt attempt)
     {
     }
+
+    /// <summary>Where the scan stands, four times a second.</summary>
+    void Progressed(ScanProgress progress)
+    {
+    }
 }
 
 /// <summary>For output that is written only once the scan is over (JSON on stdout).</summary>

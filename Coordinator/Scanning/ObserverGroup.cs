@@ -28,4 +28,12 @@ public sealed class ObserverGroup(IReadOnlyList<IScanObserver> observers) : ISca
             observer.WorkerExited(attempt);
         }
     }
+
+    public void Progressed(ScanProgress progress)
+    {
+        foreach (var observer in observers)
+        {
+            observer.Progressed(progress);
+        }
+    }
 }

@@ -25,6 +25,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
     private SliceTracker[] _slices = [];
     private readonly HashSet<int> _hinted = [];
     private readonly HashSet<int> _timedOut = [];
+    private ProgressCounts _counts = null!;
 
     public async Task<ScanResult> RunAsync(ScanRequest request, IScanObserver observer, CancellationToken cancellationToken)
     {
@@ -34,6 +35,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         _slices = slices;
         _hinted.Clear();
         _timedOut.Clear();
+        _counts = new ProgressCounts(request);
 
         // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
         var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -100,6 +102,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         }
                         break;
                     case WatchdogTick:
+                        observer.Progressed(_counts.Snapshot(stopwatch.Elapsed, ScanEta.Of(slices.Select(s => Progress(s, stopwatch.Elapsed, request.MaxWorkerRestarts)))));
                         foreach (var attempt in Current().Where(a => !a.Untrusted && watchdog.IsHung(a)))
                         {
                             Distrust(attempt, $"it was silent for more than {(attempt.Greeted ? watchdog.SilenceLimit : watchdog.StartupLimit).TotalSeconds:0.#} s and was killed by the watchdog");
@@ -232,11 +235,18 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         Distrust(attempt, problem);
                         return false;
                     }
+                    _counts.Recorded(host, result);
                     observer.PortFinished(attempt.Slice, request.Targets[host], result);
                     return true;
                 }
             case HeartbeatMessage heartbeat:
-                logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished", attempt.Slice.Slice.Worker, heartbeat.Finished);
+                if (heartbeat.RemainingMs < 0)
+                {
+                    Distrust(attempt, $"it estimated {heartbeat.RemainingMs} ms left, and no time left is negative");
+                    return;
+                }
+                attempt.Estimated(heartbeat.RemainingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
+                logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished, {Remaining} ms left", attempt.Slice.Slice.Worker, heartbeat.Finished, heartbeat.RemainingMs);
                 break;
             case RateMessage rate:
                 ApplyRate(request, attempt, rate);
@@ -260,6 +270,16 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 attempt.Fail(error.Message);
                 break;
         }
+    }
+
+    /// <summary>A slice as the ETA sees it; a slice whose worker failed counts as running while a replacement may come.</summary>
+    private static SliceProgress Progress(SliceTracker slice, TimeSpan elapsed, int maxWorkerRestarts)
+    {
+        var current = slice.Current!;
+        var running = !current.Exited || (slice.Unscanned > 0 && slice.Attempts.Count <= maxWorkerRestarts);
+        var estimate = current.Estimate;
+        return new SliceProgress(running, slice.Unscanned, slice.Finished, elapsed, estimate?.Remaining,
+            estimate is { At: var at } ? Stopwatch.GetElapsedTime(at) : TimeSpan.Zero);
     }
 
     /// <summary>A worker may use fewer probes in flight than asked (its open-file limit decides), and must use everything else as given.</summary>

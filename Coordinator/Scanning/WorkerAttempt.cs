@@ -63,6 +63,11 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
     /// <summary>Records that the worker gave a host up; false when it had already.</summary>
     public bool GiveUp(int host) => _gaveUp.Add(host);
 
+    /// <summary>The worker's latest estimate of the time its work still needs, and when it came (a <see cref="Stopwatch"/> timestamp); null until it gives one.</summary>
+    public (TimeSpan Remaining, long At)? Estimate { get; private set; }
+
+    public void Estimated(TimeSpan? remaining) => Estimate = remaining is { } left ? (left, Stopwatch.GetTimestamp()) : null;
+
     /// <summary>A worker may say it more than once for a host; its latest word counts.</summary>
     public void RecordTiming(int host, TimingMessage timing) => _timings[host] = timing;
 

@@ -77,6 +77,10 @@ public static class ProtocolCodec
             case HeartbeatMessage heartbeat:
                 json.WriteString("type", "heartbeat");
                 json.WriteNumber("finished", heartbeat.Finished);
+                if (heartbeat.RemainingMs is { } remaining)
+                {
+                    json.WriteNumber("remainingMs", remaining);
+                }
                 break;
             case RateMessage rate:
                 json.WriteString("type", "rate");

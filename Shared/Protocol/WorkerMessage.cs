@@ -6,7 +6,7 @@ namespace PortScan.Shared.Protocol;
 /// One line of a worker's stdout. The <c>type</c> field names the message; see docs/protocol.md.
 /// A worker sends one <see cref="HelloMessage"/>, then <see cref="PortsMessage"/>s until every
 /// port it was given has been reported exactly once, then one <see cref="DoneMessage"/>.
-/// <see cref="HeartbeatMessage"/>s fill any silence, so a silent worker is a hung worker.
+/// <see cref="HeartbeatMessage"/>s come every second, so a silent worker is a hung worker.
 /// <see cref="RateMessage"/>s say when it changed its pace to a host; before done (or the error of
 /// a stopped worker) one <see cref="TimingMessage"/> a host says what the network did.
 /// </summary>
@@ -53,8 +53,12 @@ public sealed record PortsMessage(
 /// </summary>
 public sealed record OpenPort(int Port, double RttMs, string? Banner = null);
 
-/// <summary>"Still working": sent after a second with nothing else to say; <paramref name="Finished"/> counts ports reported so far.</summary>
-public sealed record HeartbeatMessage(int Finished) : WorkerMessage;
+/// <summary>
+/// "Still working", every second: <paramref name="Finished"/> counts ports reported so far;
+/// <paramref name="RemainingMs"/> is the worker's estimate of the time its work still needs, from
+/// what that work costs (timeouts, tries owed, its rate), or null when it cannot tell.
+/// </summary>
+public sealed record HeartbeatMessage(int Finished, long? RemainingMs = null) : WorkerMessage;
 
 /// <summary>
 /// The worker changed how fast it probes <paramref name="Target"/>: <paramref name="Rate"/> probes a
