@@ -168,13 +168,13 @@ internal sealed unsafe class UdpScanner : IDisposable
         }
     }
 
-    private void Report(HostTiming host, int port, PortState state, double rttMs, IPortResultSink sink)
+    private void Report(HostTiming host, int port, PortState state, double rttMs, IPortResultSink sink, PortReason? reason = null)
     {
         if (state == PortState.Closed)
         {
             _canaries.TryAdd(host, port);
         }
-        sink.Report(host.Target, Transport.Udp, port, state, rttMs);
+        sink.Report(host.Target, Transport.Udp, port, state, rttMs, reason: reason);
     }
 
     /// <summary>Sends each unit's probe (and canary) and waits for every answer or timeout.</summary>
@@ -302,7 +302,7 @@ internal sealed unsafe class UdpScanner : IDisposable
             case var error when SocketErrors.IsUnreachable(error):
                 // No route, a broadcast address, or a local firewall: nmap calls these filtered.
                 Close(fd);
-                Settle(pass, new Probe(host, port, 0, 0, unit, canary), PortState.Filtered, 0, sink);
+                Settle(pass, new Probe(host, port, 0, 0, unit, canary), PortState.Filtered, 0, sink, SocketErrors.Reason(errno));
                 return SendOutcome.Settled;
             default:
                 Close(fd);
@@ -320,7 +320,7 @@ internal sealed unsafe class UdpScanner : IDisposable
     /// An answer: a port's is its result; a canary's port-unreachable proves the silence of the
     /// port probed just before it, and is not reported again (its port was reported closed already).
     /// </summary>
-    private void Settle(Pass pass, Probe probe, PortState state, double rttMs, IPortResultSink sink)
+    private void Settle(Pass pass, Probe probe, PortState state, double rttMs, IPortResultSink sink, PortReason? reason = null)
     {
         pass.Responses++;
         pass.LastEvent = Stopwatch.GetTimestamp();
@@ -335,7 +335,7 @@ internal sealed unsafe class UdpScanner : IDisposable
         {
             probe.Host.LostEarlier();
         }
-        Report(probe.Host, probe.Port, state, rttMs, sink);
+        Report(probe.Host, probe.Port, state, rttMs, sink, reason);
     }
 
     private void Poll(int waitMs, Pass pass, IPortResultSink sink)
@@ -381,7 +381,8 @@ internal sealed unsafe class UdpScanner : IDisposable
             Close(fd);
             var rtt = Stopwatch.GetTimestamp() - probe.SentAt;
             probe.Host.Rtt.Add(rtt);
-            Settle(pass, probe, state, state == PortState.Open ? rtt * 1000.0 / Stopwatch.Frequency : 0, sink);
+            Settle(pass, probe, state, state == PortState.Open ? rtt * 1000.0 / Stopwatch.Frequency : 0, sink,
+                state == PortState.Filtered ? SocketErrors.Reason(errno) : null);
         }
     }
 

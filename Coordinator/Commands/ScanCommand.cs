@@ -38,6 +38,8 @@ internal sealed class ScanCommand : Command
     private readonly Option<string?> _grepable = new("-oG") { Description = "Write the grepable report to FILE, as nmap's -oG" };
     private readonly Option<string?> _all = new("-oA") { Description = "Write BASE.nmap, BASE.xml and BASE.gnmap at once, as nmap's -oA" };
     private readonly Option<bool> _showClosed = new("--show-closed") { Description = "List closed and filtered ports too" };
+    private readonly Option<bool> _open = new("--open") { Description = "List only ports that are or may be open (open, open|filtered), as nmap's --open; counts stay complete" };
+    private readonly Option<bool> _reason = new("--reason") { Description = "Show why each port is in its state (nmap's reason words: syn-ack, conn-refused, no-response…)" };
     private readonly Option<bool> _noProgress = new("--no-progress") { Description = "No progress bar on stderr (it is shown only on a terminal, for scans over 2 s)" };
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Log each worker's launch, slice, pid, exit code and time to stderr" };
 
@@ -60,6 +62,8 @@ internal sealed class ScanCommand : Command
         Add(_grepable);
         Add(_all);
         Add(_showClosed);
+        Add(_open);
+        Add(_reason);
         Add(_noProgress);
         Add(_verbose);
         Validators.Add(result =>
@@ -99,6 +103,10 @@ internal sealed class ScanCommand : Command
             files.Add((ReportFormat.Xml, all + ".xml"));
             files.Add((ReportFormat.Grepable, all + ".gnmap"));
         }
+        if (parse.GetValue(_open) && parse.GetValue(_showClosed))
+        {
+            throw new UsageException("--open and --show-closed contradict each other: give one");
+        }
         var duplicate = files.GroupBy(f => Path.GetFullPath(f.Item2)).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -125,7 +133,8 @@ internal sealed class ScanCommand : Command
             parse.GetValue(_workerPath),
             format,
             files,
-            parse.GetValue(_showClosed),
+            parse.GetValue(_showClosed) ? ShownPorts.All : parse.GetValue(_open) ? ShownPorts.Open : ShownPorts.Usual,
+            parse.GetValue(_reason),
             parse.GetValue(_verbose),
             parse.GetValue(_noProgress),
             CommandLine(parse));

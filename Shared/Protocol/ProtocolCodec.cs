@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -71,6 +71,15 @@ public static class ProtocolCodec
                 WriteNumbers(json, "closed", ports.Closed);
                 WriteNumbers(json, "filtered", ports.Filtered);
                 WriteNumbers(json, "openFiltered", ports.OpenFiltered);
+                if (ports.Reasons is { Count: > 0 } reasons)
+                {
+                    json.WriteStartObject("reasons");
+                    foreach (var (reason, numbers) in reasons)
+                    {
+                        WriteNumbers(json, reason, numbers);
+                    }
+                    json.WriteEndObject();
+                }
                 break;
             case HeartbeatMessage heartbeat:
                 json.WriteString("type", "heartbeat");
