@@ -401,6 +401,14 @@ internal sealed unsafe class ConnectScanner : IDisposable
             var errno = result == 0 ? 0 : LastError;
             if (errno is EALREADY or EINPROGRESS)
             {
+                // An ICMP error that came while connect() held the socket (on loopback: within the
+                // call that sent the SYN) is kept as a soft error: the connect goes on, epoll keeps
+                // reporting it, and only SO_ERROR tells it, where nmap's connect scan reads it too.
+                if (PendingError(fd) is var soft && SocketErrors.IsUnreachable(soft))
+                {
+                    Settle(fd, entry, soft, registered: true, sink);
+                    continue;
+                }
                 _inFlight.Restore(fd, entry); // spurious wake-up: still connecting
                 continue;
             }
@@ -468,7 +476,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
                     return;
                 }
                 work.InFlight--;
-                sink.Report(timing.Target, Transport.Tcp, port, PortState.Filtered, 0);
+                sink.Report(timing.Target, Transport.Tcp, port, PortState.Filtered, 0, reason: SocketErrors.Reason(errno));
                 return;
             case var error when SocketErrors.IsShortage(error):
                 Close(fd);

@@ -7,7 +7,8 @@ namespace PortScan.Worker;
 internal interface IPortResultSink
 {
     /// <param name="banner">Escaped by <see cref="Banner.Escape"/>; null when there is none.</param>
-    void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null);
+    /// <param name="reason">Why the port is filtered when the network said so (an ICMP error, a route); null for the state's usual reason.</param>
+    void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null, PortReason? reason = null);
 
     /// <summary>Sends a message about the scan itself (a change of pace, a host's timing), after the results before it.</summary>
     void Tell(WorkerMessage message);

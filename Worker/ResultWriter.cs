@@ -41,6 +41,9 @@ internal sealed class ResultWriter(Stream output, Func<TimeSpan?> remaining) : I
         public List<int> Closed { get; } = [];
         public List<int> Filtered { get; } = [];
         public List<int> OpenFiltered { get; } = [];
+
+        /// <summary>Filtered ports the network rejected, by reason; null until there is one (most batches have none).</summary>
+        public Dictionary<string, List<int>>? Reasons { get; set; }
     }
 
     public void Send(WorkerMessage message)
@@ -49,7 +52,7 @@ internal sealed class ResultWriter(Stream output, Func<TimeSpan?> remaining) : I
         output.Flush();
     }
 
-    public void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null)
+    public void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null, PortReason? reason = null)
     {
         _finished++;
         _waiting++;
@@ -67,6 +70,16 @@ internal sealed class ResultWriter(Stream output, Func<TimeSpan?> remaining) : I
             case PortState.Filtered:
                 batch.Filtered.Add(port);
                 Counts.Filtered++;
+                if (reason is { } rejected && rejected.IsRejection())
+                {
+                    batch.Reasons ??= [];
+                    var name = rejected.ToWireName();
+                    if (!batch.Reasons.TryGetValue(name, out var ports))
+                    {
+                        batch.Reasons[name] = ports = [];
+                    }
+                    ports.Add(port);
+                }
                 break;
             case PortState.OpenFiltered:
                 batch.OpenFiltered.Add(port);
@@ -111,7 +124,8 @@ internal sealed class ResultWriter(Stream output, Func<TimeSpan?> remaining) : I
         {
             foreach (var batch in _pending)
             {
-                Send(new PortsMessage(batch.Target.Text, batch.Transport.ToWireName(), batch.Open, batch.Closed, batch.Filtered, batch.OpenFiltered));
+                Send(new PortsMessage(batch.Target.Text, batch.Transport.ToWireName(), batch.Open, batch.Closed, batch.Filtered, batch.OpenFiltered,
+                    batch.Reasons?.ToDictionary(r => r.Key, r => (IReadOnlyList<int>)r.Value)));
             }
             _pending.Clear();
             _batches.Clear();

@@ -204,14 +204,14 @@ internal sealed unsafe class UdpScanner : IDisposable
         return true;
     }
 
-    private void Report(HostTiming host, int port, PortState state, double rttMs, IPortResultSink sink)
+    private void Report(HostTiming host, int port, PortState state, double rttMs, IPortResultSink sink, PortReason? reason = null)
     {
         _unreported[host]--;
         if (state == PortState.Closed)
         {
             _canaries.TryAdd(host, port);
         }
-        sink.Report(host.Target, Transport.Udp, port, state, rttMs);
+        sink.Report(host.Target, Transport.Udp, port, state, rttMs, reason: reason);
     }
 
     /// <summary>Sends each unit's probe (and canary) and waits for every answer or timeout.</summary>
@@ -343,7 +343,7 @@ internal sealed unsafe class UdpScanner : IDisposable
             case var error when SocketErrors.IsUnreachable(error):
                 // No route, a broadcast address, or a local firewall: nmap calls these filtered.
                 Close(fd);
-                Settle(pass, new Probe(host, port, 0, 0, unit, canary), PortState.Filtered, 0, sink);
+                Settle(pass, new Probe(host, port, 0, 0, unit, canary), PortState.Filtered, 0, sink, SocketErrors.Reason(errno));
                 return SendOutcome.Settled;
             default:
                 Close(fd);
@@ -361,7 +361,7 @@ internal sealed unsafe class UdpScanner : IDisposable
     /// An answer: a port's is its result; a canary's port-unreachable proves the silence of the
     /// port probed just before it, and is not reported again (its port was reported closed already).
     /// </summary>
-    private void Settle(Pass pass, Probe probe, PortState state, double rttMs, IPortResultSink sink)
+    private void Settle(Pass pass, Probe probe, PortState state, double rttMs, IPortResultSink sink, PortReason? reason = null)
     {
         if (Gone(probe.Host, sink))
         {
@@ -380,7 +380,7 @@ internal sealed unsafe class UdpScanner : IDisposable
         {
             probe.Host.LostEarlier();
         }
-        Report(probe.Host, probe.Port, state, rttMs, sink);
+        Report(probe.Host, probe.Port, state, rttMs, sink, reason);
     }
 
     private void Poll(int waitMs, Pass pass, IPortResultSink sink)
@@ -426,7 +426,8 @@ internal sealed unsafe class UdpScanner : IDisposable
             Close(fd);
             var rtt = Stopwatch.GetTimestamp() - probe.SentAt;
             probe.Host.Rtt.Add(rtt);
-            Settle(pass, probe, state, state == PortState.Open ? rtt * 1000.0 / Stopwatch.Frequency : 0, sink);
+            Settle(pass, probe, state, state == PortState.Open ? rtt * 1000.0 / Stopwatch.Frequency : 0, sink,
+                state == PortState.Filtered ? SocketErrors.Reason(errno) : null);
         }
     }
 

@@ -46,6 +46,8 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     private readonly Option<string?> _grepable = new("-oG") { Description = "Write the grepable report to FILE, as nmap's -oG; - is stdout", HelpName = "FILE" };
     private readonly Option<string?> _all = new("-oA") { Description = "Write BASE.nmap, BASE.xml and BASE.gnmap at once, as nmap's -oA", HelpName = "BASE" };
     private readonly Option<bool> _showClosed = new("--show-closed") { Description = "List closed and filtered ports too" };
+    private readonly Option<bool> _open = new("--open") { Description = "List only ports that are or may be open (open, open|filtered), as nmap's --open; counts stay complete" };
+    private readonly Option<bool> _reason = new("--reason") { Description = "Show why each port is in its state (nmap's reason words: syn-ack, conn-refused, no-response…)" };
     private readonly Option<bool> _noProgress = new("--no-progress") { Description = "No progress bar on stderr (it is shown only on a terminal, for scans over 2 s)" };
     private readonly Option<TimeSpan?> _statsEvery = OptionFactory.Duration("--stats-every", [],
         "Print nmap's status lines (elapsed, hosts done, % done, ETA) on stderr every TIME, terminal or not");
@@ -76,6 +78,8 @@ internal sealed class ScanCommand : Command, IHasHelpPage
         Add(_grepable);
         Add(_all);
         Add(_showClosed);
+        Add(_open);
+        Add(_reason);
         Add(_noProgress);
         Add(_statsEvery);
         Add(_verbose);
@@ -105,7 +109,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             new HelpGroup("Workers", _ports.Workers, _maxWorkerRestarts),
             new HelpGroup("Timing (nmap's options and -T templates; README has the table)", _probes.Timing),
             new HelpGroup("Services", _probes.Banners),
-            new HelpGroup("Output", [_format, _output, _normal, _xml, _grepable, _all, _showClosed, _noProgress, _statsEvery, _verbose, _veryVerbose, _debug]),
+            new HelpGroup("Output", [_format, _output, _normal, _xml, _grepable, _all, _open, _showClosed, _reason, _noProgress, _statsEvery, _verbose, _veryVerbose, _debug]),
         ],
         [
             new("portscan 127.0.0.1 -p 22,80,443", "three ports of this machine, one worker a core"),
@@ -141,6 +145,10 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             files.Add((ReportFormat.Xml, all + ".xml"));
             files.Add((ReportFormat.Grepable, all + ".gnmap"));
         }
+        if (parse.GetValue(_open) && parse.GetValue(_showClosed))
+        {
+            throw new UsageException("--open and --show-closed contradict each other: give one");
+        }
         var duplicate = files.GroupBy(f => Path.GetFullPath(f.Item2)).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -168,7 +176,8 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             parse.GetValue(_workerPath),
             format,
             files,
-            parse.GetValue(_showClosed),
+            parse.GetValue(_showClosed) ? ShownPorts.All : parse.GetValue(_open) ? ShownPorts.Open : ShownPorts.Usual,
+            parse.GetValue(_reason),
             Verbosity(parse),
             parse.GetValue(_noProgress),
             parse.GetValue(_statsEvery),

@@ -64,7 +64,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         }
         else if (stdoutFormat == ReportFormat.Jsonl)
         {
-            stream = new JsonLinesReport(stdout, services, settings.ShowClosed);
+            stream = new JsonLinesReport(stdout, services, settings.Shown);
             observers.Add(stream);
         }
 
@@ -76,7 +76,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         }
         progress?.Dispose();
 
-        var context = new ReportContext(result, services, settings.ShowClosed, settings.CommandLine);
+        var context = new ReportContext(result, services, settings.Shown, settings.Reason, settings.CommandLine);
         if (stream is not null)
         {
             stream.Finish(result);

@@ -14,6 +14,8 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="WorkerPath">A stand-in for portscan-worker (hidden option, for tests of misbehaving workers); null for the real one.</param>
 /// <param name="Format">What stdout carries when no report file is asked for.</param>
 /// <param name="Files">Reports to write to files (-o, -oN, -oX, -oG, -oA), each atomically.</param>
+/// <param name="Shown">Which ports the reports list: nmap's default, every one (--show-closed), or only those that are or may be open (--open).</param>
+/// <param name="Reason">--reason: the text report's REASON column.</param>
 /// <param name="Probes">How workers probe: timeouts, retries, concurrency, banners, and the scan-wide --max-rate.</param>
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails (--max-worker-restarts).</param>
 /// <param name="Verbosity">The least a log line must be to reach stderr: Warning by default, Information with -v, Debug with -vv, Trace with -d.</param>
@@ -32,7 +34,8 @@ public sealed record ScanSettings(
     string? WorkerPath,
     ReportFormat Format,
     IReadOnlyList<(ReportFormat Format, string Path)> Files,
-    bool ShowClosed,
+    ShownPorts Shown,
+    bool Reason,
     LogLevel Verbosity,
     bool NoProgress,
     TimeSpan? StatsEvery,

@@ -19,19 +19,11 @@ public static class GrepableReport
         writer.WriteLine($"# {context.Initiated}");
         foreach (var host in result.Hosts)
         {
-            var prefix = $"Host: {host.Target.Address} ({host.Target.HostName})";
-            writer.WriteLine($"{prefix}\tStatus: {(host.TimedOut ? "Timeout" : host.Up ? "Up" : "Down")}");
-            var listing = PortListing.Of(host, context.ShowClosed);
-            var line = new StringBuilder(prefix).Append("\tPorts: ");
-            line.AppendJoin(", ", listing.Listed.Select(p =>
-                $"{p.Port}/{p.State.ToWireName()}/{p.Transport.ToWireName()}//{context.Services[p.Transport, p.Port]}//{Field(p.Banner)}/"));
-            var ignored = listing.Folded.Where(f => f.State != PortState.Unscanned).ToList();
-            if (ignored.Count > 0)
+            // As nmap's --open: no lines for a host with no port that is or may be open.
+            if (context.Shown.ShowsHost(host))
             {
-                // nmap has one such field; a scan of both transports may fold two states, both named here.
-                line.Append($"\tIgnored State: {string.Join(", ", ignored.Select(f => $"{f.State.ToWireName()} ({f.Count})"))}");
+                WriteHost(writer, host, context);
             }
-            writer.WriteLine(line.ToString());
             if (host.Summary.Unscanned > 0)
             {
                 var unscanned = PortSelection.Of(host.Ports(includeNotOpen: true).Where(p => p.State == PortState.Unscanned).Select(p => (p.Transport, p.Port)));
@@ -39,6 +31,23 @@ public static class GrepableReport
             }
         }
         writer.WriteLine($"# portscan done at {NmapDates.Format(context.FinishedAt)} -- {Summary(result)}");
+    }
+
+    private static void WriteHost(TextWriter writer, HostResult host, ReportContext context)
+    {
+        var prefix = $"Host: {host.Target.Address} ({host.Target.HostName})";
+        writer.WriteLine($"{prefix}\tStatus: {(host.TimedOut ? "Timeout" : host.Up ? "Up" : "Down")}");
+        var listing = PortListing.Of(host, context.Shown);
+        var line = new StringBuilder(prefix).Append("\tPorts: ");
+        line.AppendJoin(", ", listing.Listed.Select(p =>
+            $"{p.Port}/{p.State.ToWireName()}/{p.Transport.ToWireName()}//{context.Services[p.Transport, p.Port]}//{Field(p.Banner)}/"));
+        var ignored = listing.Folded.Where(f => f.State != PortState.Unscanned).ToList();
+        if (ignored.Count > 0)
+        {
+            // nmap has one such field; a scan of both transports (or --open) may fold more states, all named here.
+            line.Append($"\tIgnored State: {string.Join(", ", ignored.Select(f => $"{f.State.ToWireName()} ({f.Count})"))}");
+        }
+        writer.WriteLine(line.ToString());
     }
 
     private static string Field(string? banner) =>

@@ -9,15 +9,15 @@ namespace PortScan.Coordinator.Output;
 /// <summary>
 /// <c>--format jsonl</c>: one JSON object a line, for <c>jq</c> and other pipelines. On stdout a
 /// <c>port</c> line is written the moment a worker reports the port (open ones; every one with
-/// --show-closed), and a <c>summary</c> line ends the stream. With --show-closed, unscanned
+/// --show-closed; open and open|filtered ones with --open), and a <c>summary</c> line ends the stream. With --show-closed, unscanned
 /// host-ports get a <c>port</c> line of their own before the summary, so every requested
 /// host-port appears exactly once. A file (<c>-o</c>) gets the same lines in host and port order.
 /// </summary>
-public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bool showClosed) : IScanObserver
+public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, ShownPorts shown) : IScanObserver
 {
     public void PortFinished(SliceTracker slice, ResolvedTarget host, PortResult port)
     {
-        if (port.State == PortState.Open || showClosed)
+        if (shown.Lists(port.State))
         {
             WritePort(host, port);
         }
@@ -26,7 +26,7 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bo
     /// <summary>After a streamed scan: the unscanned host-ports (with --show-closed) and the summary.</summary>
     public void Finish(ScanResult result)
     {
-        if (showClosed)
+        if (shown.Lists(PortState.Unscanned))
         {
             foreach (var host in result.Hosts)
             {
@@ -42,10 +42,10 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bo
     /// <summary>The whole stream at once, for a file.</summary>
     public static void Write(TextWriter writer, ReportContext context)
     {
-        var report = new JsonLinesReport(writer, context.Services, context.ShowClosed);
+        var report = new JsonLinesReport(writer, context.Services, context.Shown);
         foreach (var host in context.Result.Hosts)
         {
-            foreach (var port in host.Ports(context.ShowClosed))
+            foreach (var port in context.Shown.Of(host))
             {
                 report.WritePort(host.Target, port);
             }
@@ -56,7 +56,7 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, bo
     private void WritePort(ResolvedTarget host, PortResult port) =>
         writer.WriteLine(JsonSerializer.Serialize(
             new JsonPortLine("port", host.Name, host.Address.ToString(), port.Port, port.Transport.ToWireName(), port.State.ToWireName(),
-                services[port.Transport, port.Port], port.State == PortState.Open ? port.RttMs : null, port.Banner),
+                port.Reason.ToWireName(), services[port.Transport, port.Port], port.State == PortState.Open ? port.RttMs : null, port.Banner),
             JsonLinesContext.Default.JsonPortLine));
 
     private void WriteSummary(ScanResult result)
@@ -77,6 +77,7 @@ public sealed record JsonPortLine(
     int Port,
     string Protocol,
     string State,
+    string Reason,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Banner);

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using PortScan.Coordinator.Scanning;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Output;
 
@@ -33,14 +34,19 @@ public sealed record JsonReport(
             h.Network is { } n
                 ? new JsonNetwork(Round(n.SrttMs), Round(n.RttVarMs), n.TimeoutMs, n.RttSamples, n.Probes, n.Retries, n.Drops, n.Tries)
                 : null,
-            [.. h.Ports(context.ShowClosed).Select(p => new JsonPort(
-                p.Port, p.Transport.ToWireName(), p.State.ToWireName(), services[p.Transport, p.Port], p.RttMs, p.Banner))],
+            [.. context.Shown.Of(h).Select(p => new JsonPort(
+                p.Port, p.Transport.ToWireName(), p.State.ToWireName(), p.Reason.ToWireName(), services[p.Transport, p.Port], p.RttMs, p.Banner))],
             h.TimedOut)).ToList();
-        var slices = result.Slices.Select(s => new JsonSlice(
-            s.Slice.Worker, s.Slice.Work.ToString(), s.Pid, s.ExitCode,
-            Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered, s.OpenFiltered,
-            s.Unscanned, s.Unscanned > 0 ? s.UnscannedWork().ToString() : null, s.Failure,
-            [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.Work.ToString(), a.Pid, a.ExitCode, Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure))])).ToList();
+        var slices = result.Slices.Select(s =>
+        {
+            var unscanned = s.Unscanned > 0 ? s.UnscannedWork() : null;
+            return new JsonSlice(
+                s.Slice.Worker, s.Slice.Work.ToString(), JsonSegment.Of(s.Slice.Work), s.Pid, s.ExitCode,
+                Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered, s.OpenFiltered,
+                s.Unscanned, unscanned?.ToString(), unscanned is null ? null : JsonSegment.Of(unscanned), s.Failure,
+                [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.Work.ToString(), JsonSegment.Of(a.Work), a.Pid, a.ExitCode,
+                    Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure))]);
+        }).ToList();
         return new JsonReport(
             "portscan",
             ProductVersion.Current,
@@ -89,17 +95,20 @@ public sealed record JsonPort(
     int Port,
     string Protocol,
     string State,
+    string Reason,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Banner = null);
 
 /// <summary>
-/// A slice: its <c>work</c> (<c>127.0.0.1 1-8191</c>, see docs/protocol.md); <c>pid</c> and
-/// <c>exitCode</c> are its last attempt's, <c>attempts</c> lists every worker process it had.
+/// A slice: its <c>work</c> (<c>127.0.0.1 1-8191</c>, see docs/protocol.md) and the same as
+/// <c>segments</c>; <c>pid</c> and <c>exitCode</c> are its last attempt's, <c>attempts</c> lists every
+/// worker process it had.
 /// </summary>
 public sealed record JsonSlice(
     int Worker,
     string Work,
+    IReadOnlyList<JsonSegment> Segments,
     int? Pid,
     int? ExitCode,
     double ElapsedMs,
@@ -109,6 +118,7 @@ public sealed record JsonSlice(
     int OpenFiltered,
     int Unscanned,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UnscannedWork,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<JsonSegment>? UnscannedSegments,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Failure,
     IReadOnlyList<JsonAttempt> Attempts);
 
@@ -116,10 +126,51 @@ public sealed record JsonSlice(
 public sealed record JsonAttempt(
     int Attempt,
     string Work,
+    IReadOnlyList<JsonSegment> Segments,
     int? Pid,
     int? ExitCode,
     double ElapsedMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Failure);
+
+/// <summary>
+/// One segment of a <c>work</c> string (a <see cref="WorkSegment"/>: every port of <c>ports</c> on every
+/// host of <c>hosts</c>), so scripts need not parse the wire syntax. <c>firstHost</c> and <c>lastHost</c>
+/// are there when the hosts are one run of consecutive addresses (or one host); <c>protocol</c> when
+/// the ports are of one transport, and then <c>firstPort</c> and <c>lastPort</c> when they are one range.
+/// </summary>
+public sealed record JsonSegment(
+    string Hosts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FirstHost,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastHost,
+    int HostCount,
+    string Ports,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Protocol,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? FirstPort,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? LastPort,
+    int PortCount)
+{
+    public static IReadOnlyList<JsonSegment> Of(WorkSet work) => [.. work.Segments.Select(Of)];
+
+    public static JsonSegment Of(WorkSegment segment)
+    {
+        var hosts = segment.Hosts;
+        var run = hosts.Zip(hosts.Skip(1)).All(pair => AddressArithmetic.Follows(pair.First, pair.Second));
+        var ports = segment.Ports;
+        var transports = ports.Transports.ToList();
+        var set = transports.Count == 1 ? ports[transports[0]] : null;
+        var range = set is { Ranges.Count: 1 } ? set.Ranges[0] : (PortRange?)null;
+        return new JsonSegment(
+            HostList.Format(hosts),
+            run ? hosts[0].ToString() : null,
+            run ? hosts[^1].ToString() : null,
+            hosts.Count,
+            ports.ToString(),
+            set is null ? null : transports[0].ToWireName(),
+            range?.Start,
+            range?.End,
+            ports.Count);
+    }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(JsonReport))]

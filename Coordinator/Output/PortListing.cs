@@ -6,33 +6,31 @@ namespace PortScan.Coordinator.Output;
 /// <summary>
 /// Which of a host's ports nmap-style reports (text, XML, grepable) list one by one, and which
 /// they fold into a count, as nmap does: for each transport the most common of closed, filtered
-/// and open|filtered is folded ("Not shown: 65532 closed ports"), every other port is listed.
-/// Unscanned ports are always folded (stderr names them). <c>--show-closed</c> lists every
-/// scanned port.
+/// and open|filtered is folded ("Not shown: 65532 closed tcp ports (conn-refused)"), every other
+/// port is listed. Unscanned ports are always folded (stderr names them). <c>--show-closed</c>
+/// lists every scanned port; <c>--open</c> folds closed and filtered ports too, as nmap's does.
 /// </summary>
 public sealed class PortListing
 {
-    private readonly bool _nameTransports;
-
-    private PortListing(IReadOnlyList<PortResult> listed, IReadOnlyList<(PortState State, Transport Transport, int Count)> folded, bool nameTransports)
+    private PortListing(IReadOnlyList<PortResult> listed, IReadOnlyList<FoldedPorts> folded)
     {
         Listed = listed;
         Folded = folded;
-        _nameTransports = nameTransports;
     }
 
     public IReadOnlyList<PortResult> Listed { get; }
 
-    /// <summary>Folded states by transport and their counts; empty when every port is listed.</summary>
-    public IReadOnlyList<(PortState State, Transport Transport, int Count)> Folded { get; }
+    /// <summary>Folded states by transport, the most ports first (unscanned ones last); empty when every port is listed.</summary>
+    public IReadOnlyList<FoldedPorts> Folded { get; }
 
-    public static PortListing Of(HostResult host, bool showClosed)
+    public static PortListing Of(HostResult host, ShownPorts shown)
     {
-        var folded = new List<(PortState State, Transport Transport, int Count)>();
+        var folds = new List<(PortState State, Transport Transport, int Count)>();
         foreach (var transport in Enum.GetValues<Transport>())
         {
             var s = host.SummaryOf(transport);
-            if (!showClosed)
+            var states = new List<(PortState State, int Count)>();
+            if (shown != ShownPorts.All)
             {
                 // Ties go to the state listed first: closed, then filtered, then open|filtered.
                 var (common, count) = (PortState.Closed, s.Closed);
@@ -44,27 +42,58 @@ public sealed class PortListing
                 {
                     (common, count) = (PortState.OpenFiltered, s.OpenFiltered);
                 }
-                if (count > 0)
+                states.Add((common, count));
+                if (shown == ShownPorts.Open)
                 {
-                    folded.Add((common, transport, count));
+                    // nmap's --open hides every state that cannot be open, however few its ports.
+                    states.AddRange(new[] { (PortState.Closed, s.Closed), (PortState.Filtered, s.Filtered) }.Where(f => f.Item1 != common));
                 }
             }
-            if (s.Unscanned > 0)
+            states.Add((PortState.Unscanned, s.Unscanned));
+            folds.AddRange(states.Where(f => f.Count > 0).OrderBy(f => f.State == PortState.Unscanned).ThenByDescending(f => f.Count)
+                .Select(f => (f.State, transport, f.Count)));
+        }
+
+        // One walk over every port of the host: each goes to the listing or to the reasons of its fold.
+        var reasons = new Dictionary<PortReason, List<PortRange>>?[2, (int)PortState.OpenFiltered + 1];
+        foreach (var (state, transport, _) in folds)
+        {
+            reasons[(int)transport, (int)state] = [];
+        }
+        var listed = new List<PortResult>();
+        foreach (var port in host.Ports(includeNotOpen: true))
+        {
+            if (reasons[(int)port.Transport, (int)port.State] is not { } fold)
             {
-                folded.Add((PortState.Unscanned, transport, s.Unscanned));
+                listed.Add(port);
+                continue;
+            }
+            if (!fold.TryGetValue(port.Reason, out var ranges))
+            {
+                fold[port.Reason] = ranges = [];
+            }
+            // Ports come in ascending order: a run grows its last range.
+            if (ranges.Count > 0 && ranges[^1].End == port.Port - 1)
+            {
+                ranges[^1] = new PortRange(ranges[^1].Start, port.Port);
+            }
+            else
+            {
+                ranges.Add(new PortRange(port.Port, port.Port));
             }
         }
-        // A set of (transport, state) pairs: the listing walks every port of the host once.
-        var hidden = new bool[2, (int)PortState.OpenFiltered + 1];
-        foreach (var (state, transport, _) in folded)
-        {
-            hidden[(int)transport, (int)state] = true;
-        }
-        var listed = host.Ports(includeNotOpen: true).Where(p => !hidden[(int)p.Transport, (int)p.State]).ToList();
-        return new PortListing(listed, folded, nameTransports: host.SummaryOf(Transport.Udp).Total > 0);
+        var folded = folds.Select(f => new FoldedPorts(f.State, f.Transport, f.Count,
+            [.. reasons[(int)f.Transport, (int)f.State]!.Select(r => (r.Key, PortSet.Of(r.Value))).OrderByDescending(r => r.Item2.Count).ThenBy(r => r.Key)])).ToList();
+        return new PortListing(listed, folded);
     }
 
-    /// <summary>"10 closed ports, 3 unscanned ports" ("10 closed tcp ports, 5 open|filtered udp ports" once UDP is scanned), for "Not shown:" lines.</summary>
-    public string DescribeFolded() => string.Join(", ", Folded.Select(f =>
-        $"{f.Count} {f.State.ToWireName()} {(_nameTransports ? f.Transport.ToWireName() + " " : "")}{(f.Count == 1 ? "port" : "ports")}"));
+    /// <summary>
+    /// nmap's "Not shown" list: <c>65530 closed tcp ports (conn-refused), 2 filtered tcp ports
+    /// (no-response), 1 filtered tcp port (host-unreach)</c>, a part a state, transport and reason.
+    /// </summary>
+    public string DescribeFolded() => string.Join(", ", Folded.SelectMany(f => f.Reasons.Select(r =>
+        $"{r.Ports.Count} {f.State.ToWireName()} {f.Transport.ToWireName()} {(r.Ports.Count == 1 ? "port" : "ports")} ({r.Reason.ToWireName()})")));
 }
+
+/// <summary>Ports of one state and transport counted instead of listed, and which of them had which reason (nmap's <c>extrareasons</c>).</summary>
+public sealed record FoldedPorts(PortState State, Transport Transport, int Count, IReadOnlyList<(PortReason Reason, PortSet Ports)> Reasons);

@@ -25,15 +25,20 @@ public static class TextReport
     public static string Discovered(ResolvedTarget host, PortResult port) =>
         $"Discovered {port.State.ToWireName()} port {port.Name} on {host.Address}";
 
-    public static IEnumerable<string> HostBlock(HostResult host, ServiceNames services, bool showClosed)
+    /// <summary>
+    /// A host's block; <paramref name="reasons"/> (<c>--reason</c>) adds nmap's REASON column and says
+    /// what made the host count as up.
+    /// </summary>
+    public static IEnumerable<string> HostBlock(HostResult host, ServiceNames services, ShownPorts shown, bool reasons)
     {
         var s = host.Summary;
         yield return $"portscan scan report for {host.Target}";
         if (host.Up)
         {
+            var received = reasons ? $", received {host.Reason.ToWireName()}" : "";
             yield return host.LatencyMs is { } latency
-                ? string.Create(CultureInfo.InvariantCulture, $"Host is up ({latency / 1000:0.00000}s latency).")
-                : "Host is up.";
+                ? string.Create(CultureInfo.InvariantCulture, $"Host is up{received} ({latency / 1000:0.00000}s latency).")
+                : $"Host is up{received}.";
         }
         else if (s.Filtered + s.OpenFiltered > 0)
         {
@@ -44,7 +49,7 @@ public static class TextReport
             // nmap's words; its decided ports are still listed below.
             yield return $"Skipping host {host.Target} due to host timeout: {s.Unscanned} of {s.Total} ports left unscanned";
         }
-        var listing = PortListing.Of(host, showClosed);
+        var listing = PortListing.Of(host, shown);
         if (listing.Listed.Count == 0)
         {
             yield return $"All {s.Total} scanned ports on {host.Target} are in ignored states.";
@@ -55,11 +60,14 @@ public static class TextReport
         }
         if (listing.Listed.Count > 0)
         {
-            var width = listing.Listed.Any(p => p.State == PortState.OpenFiltered) ? 13 : 9;
-            yield return $"{"PORT",-11} {"STATE".PadRight(width)} SERVICE";
+            var stateWidth = listing.Listed.Any(p => p.State == PortState.OpenFiltered) ? 13 : 9;
+            // nmap's table pads a column to its widest cell; SERVICE needs it only when REASON follows.
+            var serviceWidth = reasons ? Math.Max("SERVICE".Length, listing.Listed.Max(p => services[p.Transport, p.Port]?.Length ?? 0)) : 0;
+            yield return Row("PORT", "STATE", "SERVICE", reasons ? "REASON" : null, stateWidth, serviceWidth);
             foreach (var port in listing.Listed)
             {
-                yield return PortLine(port, services[port.Transport, port.Port], width);
+                yield return Row(port.Name, port.State.ToWireName(), services[port.Transport, port.Port] ?? "",
+                    reasons ? port.Reason.ToWireName() : null, stateWidth, serviceWidth);
                 if (port.Banner is { } banner)
                 {
                     yield return $"|_banner: {banner}";
@@ -71,6 +79,9 @@ public static class TextReport
             yield return NetworkLine(network);
         }
     }
+
+    private static string Row(string port, string state, string service, string? reason, int stateWidth, int serviceWidth) =>
+        (reason is null ? $"{port,-11} {state.PadRight(stateWidth)} {service}" : $"{port,-11} {state.PadRight(stateWidth)} {service.PadRight(serviceWidth)} {reason}").TrimEnd();
 
     /// <summary>
     /// What the network did to the host: <c>Network: srtt 0.08 ms, rttvar 0.05 ms, timeout 100 ms;
@@ -88,9 +99,6 @@ public static class TextReport
 
     private static string Count(int count, string one, string many) =>
         string.Create(CultureInfo.InvariantCulture, $"{count:#,0} {(count == 1 ? one : many)}");
-
-    private static string PortLine(PortResult port, string? service, int stateWidth) =>
-        $"{port.Name,-11} {port.State.ToWireName().PadRight(stateWidth)} {service}".TrimEnd();
 
     public static IEnumerable<string> Totals(ScanResult result)
     {
@@ -115,10 +123,10 @@ public static class TextReport
     /// <summary>Everything after the live part: the host blocks and the totals.</summary>
     public static IEnumerable<string> Report(ReportContext context)
     {
-        foreach (var host in context.Result.Hosts)
+        foreach (var host in context.Result.Hosts.Where(h => context.Shown.ShowsHost(h)))
         {
             yield return "";
-            foreach (var line in HostBlock(host, context.Services, context.ShowClosed))
+            foreach (var line in HostBlock(host, context.Services, context.Shown, context.Reasons))
             {
                 yield return line;
             }

@@ -68,17 +68,17 @@ public static class XmlReport
         Empty(xml, "verbose", ("level", "0"));
         Empty(xml, "debugging", ("level", "0"));
 
-        foreach (var host in result.Hosts)
+        // As nmap's --open: a host with no port that is or may be open has no element (runstats still counts it).
+        foreach (var host in result.Hosts.Where(h => context.Shown.ShowsHost(h)))
         {
             xml.WriteStartElement("host");
             if (host.TimedOut)
             {
                 xml.WriteAttributeString("timedout", "true");
             }
-            var answered = host.Summary.Open > 0 ? "syn-ack" : "conn-refused";
             xml.WriteStartElement("status");
             xml.WriteAttributeString("state", host.Up ? "up" : "down");
-            xml.WriteAttributeString("reason", host.Up ? answered : "no-response");
+            xml.WriteAttributeString("reason", host.Reason.ToWireName());
             xml.WriteAttributeString("reason_ttl", "0");
             xml.WriteEndElement();
             xml.WriteRaw("\n");
@@ -92,15 +92,24 @@ public static class XmlReport
             xml.WriteEndElement();
             xml.WriteRaw("\n");
 
-            var listing = PortListing.Of(host, context.ShowClosed);
+            var listing = PortListing.Of(host, context.Shown);
             xml.WriteStartElement("ports");
-            foreach (var (state, transport, count) in listing.Folded)
+            // nmap writes one extraports a state, and in it one extrareasons a reason and transport, with its ports.
+            foreach (var state in listing.Folded.Select(f => f.State).Distinct())
             {
+                var folds = listing.Folded.Where(f => f.State == state).ToList();
                 xml.WriteStartElement("extraports");
                 xml.WriteAttributeString("state", state.ToWireName());
-                xml.WriteAttributeString("count", Number(count));
-                var reason = state == PortState.Unscanned && host.TimedOut ? "host-timeout" : Reason(transport, state);
-                Empty(xml, "extrareasons", ("reason", reason), ("count", Number(count)), ("proto", transport.ToWireName()));
+                xml.WriteAttributeString("count", Number(folds.Sum(f => f.Count)));
+                xml.WriteRaw("\n");
+                foreach (var fold in folds)
+                {
+                    foreach (var (reason, reasonPorts) in fold.Reasons)
+                    {
+                        Empty(xml, "extrareasons", ("reason", reason.ToWireName()), ("count", Number(reasonPorts.Count)),
+                            ("proto", fold.Transport.ToWireName()), ("ports", reasonPorts.ToString()));
+                    }
+                }
                 xml.WriteEndElement();
                 xml.WriteRaw("\n");
             }
@@ -111,7 +120,7 @@ public static class XmlReport
                 xml.WriteAttributeString("portid", Number(port.Port));
                 xml.WriteStartElement("state");
                 xml.WriteAttributeString("state", port.State.ToWireName());
-                xml.WriteAttributeString("reason", Reason(port.Transport, port.State));
+                xml.WriteAttributeString("reason", port.Reason.ToWireName());
                 xml.WriteAttributeString("reason_ttl", "0");
                 xml.WriteEndElement();
                 var service = context.Services[port.Transport, port.Port];
@@ -161,18 +170,6 @@ public static class XmlReport
         xml.WriteEndElement();
         xml.WriteEndDocument();
     }
-
-    /// <summary>nmap's reason words for a connect scan's and a UDP scan's states.</summary>
-    private static string Reason(Transport transport, PortState state) => (transport, state) switch
-    {
-        (Transport.Tcp, PortState.Open) => "syn-ack",
-        (Transport.Tcp, PortState.Closed) => "conn-refused",
-        (Transport.Udp, PortState.Open) => "udp-response",
-        (Transport.Udp, PortState.Closed) => "port-unreach",
-        (Transport.Udp, PortState.Filtered) => "host-unreach",
-        (_, PortState.Filtered or PortState.OpenFiltered) => "no-response",
-        _ => "not-scanned",
-    };
 
     private static void Empty(XmlWriter xml, string name, params (string Name, string Value)[] attributes)
     {

@@ -49,6 +49,23 @@ public sealed class HostResult
     /// </summary>
     public bool Up => Summary.Open + Summary.Closed > 0;
 
+    /// <summary>
+    /// What made the host count as up, nmap's host reason for a scan without a ping: an open TCP port's
+    /// syn-ack before a UDP reply, before a closed TCP port's refusal, before a port-unreachable; no-response for a host that is down.
+    /// </summary>
+    public PortReason Reason
+    {
+        get
+        {
+            var (tcp, udp) = (SummaryOf(Transport.Tcp), SummaryOf(Transport.Udp));
+            return tcp.Open > 0 ? PortReason.SynAck
+                : udp.Open > 0 ? PortReason.UdpResponse
+                : tcp.Closed > 0 ? PortReason.ConnRefused
+                : udp.Closed > 0 ? PortReason.PortUnreach
+                : PortReason.NoResponse;
+        }
+    }
+
     /// <summary>The quickest answer seen, nmap's "latency"; null without an open port.</summary>
     public double? LatencyMs => Ports(includeNotOpen: false).Min(p => p.RttMs);
 
@@ -73,7 +90,8 @@ public sealed class HostResult
                 {
                     yield return state == PortState.Open
                         ? new PortResult(transport, port, state, slice.RttAt(position), slice.BannerAt(position))
-                        : new PortResult(transport, port, state);
+                        : new PortResult(transport, port, state,
+                            reason: state == PortState.Unscanned && TimedOut ? PortReason.HostTimeout : slice.ReasonAt(position));
                 }
                 position++;
             }

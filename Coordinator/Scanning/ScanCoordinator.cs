@@ -206,6 +206,11 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                     Distrust(attempt, $"it sent a banner for port {bad.Port}/{ports.Transport} that is not escaped printable text of at most {Banner.MaxLength} characters");
                     return;
                 }
+                if (!TryReadReasons(ports, out var reasons, out var unreasonable))
+                {
+                    Distrust(attempt, unreasonable);
+                    return;
+                }
                 // Plain loops: a scan's first message arrives while it is still starting, and every
                 // LINQ operator over a new struct type is JIT-compiled on the spot (measured: ~15 ms).
                 foreach (var open in ports.Open)
@@ -219,7 +224,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 {
                     foreach (var port in list)
                     {
-                        if (!Record(new PortResult(transport, port, state)))
+                        if (!Record(new PortResult(transport, port, state, reason: reasons?.GetValueOrDefault(port))))
                         {
                             return;
                         }
@@ -280,6 +285,39 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         var estimate = current.Estimate;
         return new SliceProgress(running, slice.Unscanned, slice.Finished, elapsed, estimate?.Remaining,
             estimate is { At: var at } ? Stopwatch.GetElapsedTime(at) : TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// The rejected ports of a ports message by port (null when it names none). Only a filtered port
+    /// of the same message can have been rejected, once, for a reason nmap has a word for.
+    /// </summary>
+    private static bool TryReadReasons(PortsMessage ports, out Dictionary<int, PortReason?>? reasons, out string problem)
+    {
+        reasons = null;
+        problem = "";
+        if (ports.Reasons is not { Count: > 0 } named)
+        {
+            return true;
+        }
+        var filtered = ports.Filtered.ToHashSet();
+        reasons = [];
+        foreach (var (name, list) in named)
+        {
+            if (!PortReasons.TryParse(name, out var reason) || !reason.IsRejection())
+            {
+                problem = $"it gave '{name}' as the reason ports were filtered, which is not a rejection nmap names";
+                return false;
+            }
+            foreach (var port in list)
+            {
+                if (!filtered.Contains(port) || !reasons.TryAdd(port, reason))
+                {
+                    problem = $"it gave a reason ({name}) for port {port}/{ports.Transport}, which is not a filtered port of the same message or has one already";
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /// <summary>A worker may use fewer probes in flight than asked (its open-file limit decides), and must use everything else as given.</summary>

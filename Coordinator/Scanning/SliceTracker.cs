@@ -15,6 +15,9 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     private readonly PortState[] _states = new PortState[slice.Bounds.Count];
     private readonly Dictionary<int, double> _rttMs = [];
     private readonly Dictionary<int, string> _banners = [];
+
+    // Only reasons a port's state does not imply (a filtered port the network rejected): few, if any.
+    private readonly Dictionary<int, PortReason> _reasons = [];
     private readonly List<WorkerAttempt> _attempts = [];
     private readonly HashSet<int> _timedOutHosts = [];
 
@@ -66,7 +69,10 @@ public sealed class SliceTracker(Slice slice, WorkList work)
 
     public string? BannerAt(int position) => _banners.GetValueOrDefault(position);
 
-    /// <summary>Starts a new attempt on every host-port still unscanned, but those of hosts given up.</summary>
+    /// <summary>Why the port at <paramref name="position"/> is filtered, when it was rejected; null for its state's usual reason.</summary>
+    public PortReason? ReasonAt(int position) => _reasons.TryGetValue(position, out var reason) ? reason : null;
+
+        /// <summary>Starts a new attempt on every host-port still unscanned, but those of hosts given up.</summary>
     public WorkerAttempt NewAttempt()
     {
         var covers = new BitArray(_states.Length);
@@ -121,6 +127,10 @@ public sealed class SliceTracker(Slice slice, WorkList work)
                 break;
             default:
                 Filtered++;
+                if (result.Reason.IsRejection())
+                {
+                    _reasons[position] = result.Reason;
+                }
                 break;
         }
         problem = "";

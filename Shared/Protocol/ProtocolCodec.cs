@@ -73,6 +73,15 @@ public static class ProtocolCodec
                 WriteNumbers(json, "closed", ports.Closed);
                 WriteNumbers(json, "filtered", ports.Filtered);
                 WriteNumbers(json, "openFiltered", ports.OpenFiltered);
+                if (ports.Reasons is { Count: > 0 } reasons)
+                {
+                    json.WriteStartObject("reasons");
+                    foreach (var (reason, numbers) in reasons)
+                    {
+                        WriteNumbers(json, reason, numbers);
+                    }
+                    json.WriteEndObject();
+                }
                 break;
             case HeartbeatMessage heartbeat:
                 json.WriteString("type", "heartbeat");

@@ -37,7 +37,10 @@ public sealed record HelloMessage(
 /// A batch of finished ports of one host (<paramref name="Target"/>, an IP literal) and one
 /// transport (<c>tcp</c> or <c>udp</c>). Ports are grouped by state because a full scan is mostly
 /// closed ports: a list of numbers is several times smaller to write and parse than an object a port.
-/// <paramref name="OpenFiltered"/> is UDP's "no answer" and always empty for TCP.
+/// <paramref name="OpenFiltered"/> is UDP's "no answer" and always empty for TCP. A filtered port was
+/// silent unless <paramref name="Reasons"/> names it under the error that filtered it
+/// (<c>{"host-unreach": [80, 81]}</c>, nmap's words, <see cref="Ports.PortReason"/>): the one thing about
+/// a port its state does not tell, sent only for the ports it concerns, so the lists stay compact.
 /// </summary>
 public sealed record PortsMessage(
     string Target,
@@ -45,7 +48,8 @@ public sealed record PortsMessage(
     IReadOnlyList<OpenPort> Open,
     IReadOnlyList<int> Closed,
     IReadOnlyList<int> Filtered,
-    IReadOnlyList<int> OpenFiltered) : WorkerMessage;
+    IReadOnlyList<int> OpenFiltered,
+    IReadOnlyDictionary<string, IReadOnlyList<int>>? Reasons = null) : WorkerMessage;
 
 /// <summary>
 /// An open port, the time its handshake (TCP) or reply (UDP) took, and with <c>--banners</c> what a

@@ -17,6 +17,7 @@ internal static unsafe partial class LinuxSockets
     public const int SockCloexec = 0x80000;
     public const int SolSocket = 1;
     public const int SoLinger = 13;
+    public const int SoError = 4;
 
     public const int EpollCtlAdd = 1;
     public const int EpollCtlDel = 2;
@@ -80,6 +81,16 @@ internal static unsafe partial class LinuxSockets
 
     [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     public static partial int SetSockOpt(int fd, int level, int name, void* value, int length);
+
+    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
+    public static partial int GetSockOpt(int fd, int level, int name, void* value, int* length);
+
+    /// <summary>The socket's pending error, cleared by reading it: the hard one, else a soft one (an ICMP error that did not end a connect).</summary>
+    public static int PendingError(int fd)
+    {
+        int error = 0, length = sizeof(int);
+        return GetSockOpt(fd, SolSocket, SoError, &error, &length) == 0 ? error : 0;
+    }
 
     [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
     public static partial int GetSockName(int fd, byte* address, int* length);

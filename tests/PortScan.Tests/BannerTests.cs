@@ -63,7 +63,7 @@ public class BannerTests
         port.Element("service")!.Attribute("extrainfo")!.Value.ShouldBe(expected);
         port.Element("script")!.Attribute("output")!.Value.ShouldBe(expected);
         File.ReadAllText(basePath + ".gnmap").ShouldContain($"/{expected.Replace("/", @"\x2f").Replace(",", @"\x2c")}/");
-        File.ReadAllLines(basePath + ".csv")[1].ShouldEndWith($",\"{expected.Replace("\"", "\"\"")}\"");
+        File.ReadAllLines(basePath + ".csv")[1].ShouldEndWith($",\"{expected.Replace("\"", "\"\"")}\",syn-ack", customMessage: "the banner, quoted, then the reason");
     }
 
     [TestCase("SSH-2.0-OpenSSH_9.2\r\n", "SSH-2.0-OpenSSH_9.2")]

@@ -53,7 +53,7 @@ public class CoordinatorEndToEndTests
         lines[0].ShouldStartWith("Scanning localhost (127.0.0.1)");
         lines.Count(l => l.StartsWith("Discovered open port ", StringComparison.Ordinal) && l.EndsWith("/tcp on 127.0.0.1", StringComparison.Ordinal)).ShouldBe(2);
         lines.ShouldContain("portscan scan report for localhost (127.0.0.1)");
-        lines.ShouldContain("Not shown: 5 closed ports", "the most common of closed and filtered is folded, as nmap does");
+        lines.ShouldContain("Not shown: 5 closed tcp ports (conn-refused)", "the most common of closed and filtered is folded, as nmap does");
         PortLines(lines).Count.ShouldBe(3, "the two open ports and the one filtered port are listed");
         lines.ShouldContain("2 open, 5 closed, 1 filtered");
         lines.ShouldContain(l => l.StartsWith("Network: srtt ", StringComparison.Ordinal), "what the network did, after the host's port table");

@@ -58,7 +58,7 @@ public partial class OutputFormatTests
 
         var normal = File.ReadAllLines(basePath + ".nmap");
         normal.ShouldContain("portscan scan report for localhost (127.0.0.1)");
-        normal.ShouldContain("Not shown: 6 closed ports");
+        normal.ShouldContain("Not shown: 6 closed tcp ports (conn-refused)");
         normal.ShouldContain(l => l.StartsWith($"{lab.Ports.Start}/tcp ", StringComparison.Ordinal) && l.Contains(" open", StringComparison.Ordinal));
         directory.Delete(recursive: true);
     }
@@ -91,7 +91,7 @@ public partial class OutputFormatTests
 
         open.ExitCode.ShouldBe(0, open.ToString());
         open.StdoutLines[0].ShouldBe(CsvReport.Header);
-        open.StdoutLines.Skip(1).Select(l => l.Split(',')).ShouldAllBe(f => f.Length == 8 && f[0] == "localhost" && f[1] == "127.0.0.1" && f[3] == "tcp" && f[4] == "open");
+        open.StdoutLines.Skip(1).Select(l => l.Split(',')).ShouldAllBe(f => f.Length == 9 && f[0] == "localhost" && f[1] == "127.0.0.1" && f[3] == "tcp" && f[4] == "open" && f[8] == "syn-ack");
         open.StdoutLines.Length.ShouldBe(3);
         all.StdoutLines.Length.ShouldBe(1 + lab.Ports.Count);
         all.StdoutLines.Skip(1).Select(l => int.Parse(l.Split(',')[2])).ShouldBe(Enumerable.Range(lab.Ports.Start, lab.Ports.Count));
