@@ -143,17 +143,8 @@ public partial class OutputFormatTests
         string[] scan = ["scan", "127.0.0.1", "-p", $"{lab.Ports.Start}-{lab.Ports.End}", "--fixed-timeout", "--timeout", "3s", "-w", "1"];
         var command = string.Join(' ', [$"'{Binaries.Coordinator}'", .. scan]);
 
-        ProcessRun terminal;
-        try
-        {
-            terminal = await ProcessRun.RunAsync("script", ["-qec", command, "/dev/null"], TimeSpan.FromSeconds(60));
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Ignore("script(1) is not installed (apt-get install bsdutils)");
-            throw;
-        }
-        var quiet = await ProcessRun.RunAsync("script", ["-qec", command + " --no-progress", "/dev/null"], TimeSpan.FromSeconds(60));
+        var terminal = await PseudoTerminal.RunAsync(command);
+        var quiet = await PseudoTerminal.RunAsync(command + " --no-progress");
         var piped = await Binaries.PortScanAsync(scan);
 
         terminal.ExitCode.ShouldBe(0, terminal.ToString());

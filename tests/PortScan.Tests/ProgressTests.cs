@@ -52,16 +52,7 @@ public partial class ProgressTests
             """);
         var command = $"'{Binaries.Coordinator}' scan 127.0.0.1 -p 1 -w 1 -v --worker-path '{worker}'";
 
-        ProcessRun terminal;
-        try
-        {
-            terminal = await ProcessRun.RunAsync("script", ["-qec", command, "/dev/null"], TimeSpan.FromSeconds(60));
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Ignore("script(1) is not installed (apt-get install bsdutils)");
-            throw;
-        }
+        var terminal = await PseudoTerminal.RunAsync(command);
 
         terminal.ExitCode.ShouldBe(0, terminal.ToString());
         var screen = terminal.Stdout;
