@@ -12,13 +12,16 @@ public static class PortScanCli
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        var root = Root();
-        if (args.Length > 0 && Misspelt(root, args[0]) is { } command)
+        if (args.Length > 0 && Misspelt(args[0]) is { } command)
         {
             await stderr.WriteLineAsync($"portscan: unknown command '{args[0]}': did you mean 'portscan {command}'? (see 'portscan --help')").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
-        var parse = root.Parse(WithDefaultCommand(root, args));
+        var words = WithDefaultCommand(args);
+        // Only the command that runs is built: building all five with their options measured a
+        // fifth of a one-port scan's parse. The root's own help and --version need them all.
+        var root = Root(Commands.Any(c => c.Name == words[0]) ? words[0] : null);
+        var parse = root.Parse(words);
         // --help wins over whatever else is missing or wrong on the line, as it does in nmap.
         if (parse.Errors.Count > 0 && parse.Action is not HelpWriter)
         {
@@ -50,17 +53,27 @@ public static class PortScanCli
         }
     }
 
-    /// <summary>Every command, with its options, and the help that lists them.</summary>
-    public static RootCommand Root()
+    /// <summary>The commands by name, each built only when asked for.</summary>
+    private static readonly (string Name, Func<Command> Create)[] Commands =
+    [
+        ("scan", () => new ScanCommand()),
+        ("plan", () => new PlanCommand()),
+        ("lab", () => new LabCommand()),
+        ("demo", () => new DemoCommand()),
+        ("bench", () => new BenchCommand()),
+    ];
+
+    /// <summary>The root with every command (or only <paramref name="only"/>), their options, and the help that lists them.</summary>
+    public static RootCommand Root(string? only = null)
     {
-        var root = new RootCommand("portscan: a TCP and UDP port scanner that splits hosts × ports into slices and scans each slice in a worker process of its own")
+        var root = new RootCommand("portscan: a TCP and UDP port scanner that splits hosts × ports into slices and scans each slice in a worker process of its own");
+        foreach (var (name, create) in Commands)
         {
-            new ScanCommand(),
-            new PlanCommand(),
-            new LabCommand(),
-            new DemoCommand(),
-            new BenchCommand(),
-        };
+            if (only is null || only == name)
+            {
+                root.Add(create());
+            }
+        }
         foreach (var help in root.Options.OfType<HelpOption>())
         {
             help.Action = new HelpWriter();
@@ -76,9 +89,9 @@ public static class PortScanCli
     /// A first word one slip away from a command's name (<c>sacn</c>, <c>sca</c>, <c>bencj</c>) is a
     /// typo, not a host to resolve. One slip, not two: <c>dev</c> and <c>web</c> are host names.
     /// </summary>
-    private static string? Misspelt(RootCommand root, string word) =>
+    private static string? Misspelt(string word) =>
         word.Length >= 3 && word.All(char.IsAsciiLetterLower)
-            ? root.Subcommands.Select(c => c.Name).FirstOrDefault(name => name != word && IsOneSlip(name, word))
+            ? Commands.Select(c => c.Name).FirstOrDefault(name => name != word && IsOneSlip(name, word))
             : null;
 
     /// <summary>One letter changed, added or dropped, or two neighbours swapped.</summary>
@@ -99,15 +112,14 @@ public static class PortScanCli
     /// nmap's habit, <c>portscan 127.0.0.1 -p 22</c>: when the first word is neither a command nor
     /// one of the root's own options, the words are <c>scan</c>'s. No words at all show the help, as nmap does.
     /// </summary>
-    private static string[] WithDefaultCommand(RootCommand root, string[] args)
+    private static string[] WithDefaultCommand(string[] args)
     {
         if (args.Length == 0)
         {
             return ["--help"];
         }
         var first = args[0];
-        var named = root.Subcommands.Any(c => c.Name == first || c.Aliases.Contains(first))
-            || root.Options.Any(o => o.Name == first || o.Aliases.Contains(first));
+        var named = Commands.Any(c => c.Name == first) || first is "-h" or "-?" or "--help" or "-V" or "--version";
         return named ? args : ["scan", .. args];
     }
 }
