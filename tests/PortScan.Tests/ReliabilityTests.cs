@@ -16,6 +16,9 @@ public partial class ReliabilityTests
     [GeneratedRegex(@"worker 1: attempt 1 started pid (\d+)")]
     private static partial Regex SecondWorkerStarted();
 
+    [GeneratedRegex(@"worker 1 said: \{""type"":""ports""")]
+    private static partial Regex SecondWorkerReported();
+
     [GeneratedRegex(@"attempt \d+ started pid (\d+)")]
     private static partial Regex AnyWorkerStarted();
 
@@ -63,9 +66,10 @@ public partial class ReliabilityTests
         string[] common = ["-w", "2", "-c", "2", "--fixed-timeout", "--timeout", "1s", "--show-closed"];
 
         var undisturbed = Binaries.PortScanAsync(ScanArguments(range, undisturbedReport, common));
-        await using var disturbed = RunningProcess.Start(Binaries.Coordinator, ScanArguments(range, disturbedReport, [.. common, "-v"]));
+        // -d logs every line a worker writes: the victim is killed once it has reported ports, with filtered ones still in flight.
+        await using var disturbed = RunningProcess.Start(Binaries.Coordinator, ScanArguments(range, disturbedReport, [.. common, "-d"]));
         var victim = int.Parse((await disturbed.WaitForStderrAsync(SecondWorkerStarted(), Limit)).Groups[1].Value);
-        await Task.Delay(1500); // it has reported ports by now, and has filtered ports still in flight
+        await disturbed.WaitForStderrAsync(SecondWorkerReported(), Limit);
         RunningProcess.Send(victim, RunningProcess.SigKill);
         var run = await disturbed.WaitForExitAsync(Limit);
         (await undisturbed).ExitCode.ShouldBe(0);
