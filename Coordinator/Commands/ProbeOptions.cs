@@ -56,7 +56,7 @@ internal sealed class ProbeOptions
         "At most N connects and UDP probes a second across all workers, each worker taking an equal share (as nmap's --max-rate). Default: no limit (-T0: 1/300, -T1: 1/15, -T2: 2.5)");
     private readonly Option<double?> _minRate = OptionFactory.Rate("--min-rate", 10_000_000,
         "At least N connects and UDP probes a second across all workers, each worker taking an equal share (as nmap's --min-rate): "
-        + "no host's pace is cut below it, whatever loss it shows; verdicts stay exact, at the cost of more retries. At most --max-rate. Default: none");
+        + "no host's pace is cut below it, whatever loss it shows. Above what a host accepts it can cost exactness (README, \"Not yet there\"). At most --max-rate. Default: none");
     private readonly Option<TimeSpan?> _hostTimeout = new("--host-timeout")
     {
         Description = "Give up a host this long after its first probe (as nmap's --host-timeout): ports decided by then keep their state, "

@@ -32,8 +32,9 @@ namespace PortScan.Worker.Timing;
 /// <para>
 /// --min-rate sets a floor: no cut goes below it. A pace held at the floor cannot be tested (the
 /// test is to send slower), so its congested windows are taken for ours, as they most likely are:
-/// their tries are refunded and the pace stays, until windows at the floor come back clean. Verdicts
-/// stay exact; silent ports pay in retries, up to <see cref="HostTiming.HardCap"/>.
+/// their tries are refunded and the pace stays, until windows at the floor come back clean. Silent
+/// ports pay in retries, up to <see cref="HostTiming.HardCap"/>; a port that reaches it with every
+/// try refunded is called filtered without proof (a known defect, README "Not yet there").
 /// </para>
 /// </summary>
 /// <param name="floor">Probes a second the pace never goes below (the worker's share of --min-rate); 0 for none.</param>
