@@ -42,8 +42,11 @@ internal sealed class BenchCommand : Command
     private readonly Option<string?> _report = new("--report") { Description = "Write the raw runs and the table to FILE (.json or .csv)", HelpName = "FILE" };
     private readonly Option<string?> _svg = new("--svg") { Description = "Draw speedup against worker count, with the ideal line, to FILE", HelpName = "FILE" };
 
+    /// <summary>The line the root's help lists it with, without building its options.</summary>
+    public const string Summary = "Compare scan times across worker counts: median seconds, ports/s, speedup and efficiency";
+
     public BenchCommand()
-        : base("bench", "Compare scan times across worker counts: median seconds, ports/s, speedup and efficiency")
+        : base("bench", Summary)
     {
         UnknownOptions.RejectIn(_target);
         Add(_target);

@@ -28,8 +28,11 @@ internal sealed class DemoCommand : Command
     private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 1000, () => 8, "Closed ports in the lab");
     private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 1, 1000, () => 54, "Filtered ports in the lab");
 
+    /// <summary>The line the root's help lists it with, without building its options.</summary>
+    public const string Summary = "Show why parallelism pays: scan a lab target one connect at a time with 1 and N workers, then with the async engine";
+
     public DemoCommand()
-        : base("demo", "Show why parallelism pays: scan a lab target one connect at a time with 1 and N workers, then with the async engine")
+        : base("demo", Summary)
     {
         Add(_workers);
         Add(_timeout);
