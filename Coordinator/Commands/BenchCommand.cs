@@ -150,8 +150,8 @@ internal sealed class BenchCommand : Command
             table.AddRow($"{row.Workers}", $"{row.MedianSeconds:0.000}", $"{row.MinSeconds:0.000}-{row.MaxSeconds:0.000}", $"{row.PortsPerSecond:#,0}", $"{row.Speedup:0.00}x", $"{row.Efficiency:P0}");
         }
         console.Write(table);
-        console.Write(new BarChart().Width(70).Label($"Speedup over {Counted.Of(rows[0].Workers, "worker")} (ideal: proportional to workers)")
-            .AddItems(rows, r => new BarChartItem(Counted.Of(r.Workers, "worker"), Math.Round(r.Speedup, 2), Color.Green)));
+        ScaledBarChart.Write(console, $"Speedup over {Counted.Of(rows[0].Workers, "worker")} (ideal: proportional to workers), to scale:",
+            [.. rows.Select(r => new ScaledBar(Counted.Of(r.Workers, "worker"), r.Speedup, ScaledBarChart.Format(r.Speedup, "x"), Color.Green))]);
         console.WriteLine(consistent ? "Every run found the same open ports." : "Runs disagreed or were incomplete: see above.");
 
         if (report is not null)

@@ -87,16 +87,26 @@ internal sealed class DemoCommand : Command
 
         console.WriteLine();
         console.Write(Table(trials, lab));
-        console.Write(new BarChart()
-            .Width(70)
-            .Label("Seconds for the same scan (shorter is better)")
-            .AddItems(trials, t => new BarChartItem(t.Label, Math.Round(t.Seconds, 2), t.Concurrency == 1 ? Color.Orange1 : Color.Green)));
-        var article = trials[1].Seconds > 0 ? trials[0].Seconds / trials[1].Seconds : 0;
+        ScaledBarChart.Write(console, "Seconds for the same scan (shorter is better), to scale:",
+            [.. trials.Select(t => new ScaledBar(t.Label, t.Seconds, ScaledBarChart.Format(t.Seconds, " s"), t.Concurrency == 1 ? Color.Orange1 : Color.Green))]);
         console.WriteLine();
-        console.WriteLine($"{workers} processes waited on {workers} timeouts at once: {article:0.0}x faster. The async engine waits on hundreds of connects in each process instead.");
+        console.WriteLine(Closing(trials, workers));
 
         return trials.All(t => t.Mismatches(lab.ExpectedState).Count == 0) ? ExitCodes.Success : ExitCodes.ScanFailed;
     }
+
+    /// <summary>The closing lesson, every number in it from this run.</summary>
+    private static string Closing(List<Trial> trials, int workers)
+    {
+        var (one, many, engine) = (trials[0], trials[1], trials[2]);
+        static double Ratio(double a, double b) => b > 0 ? a / b : 0;
+        return $"{workers} processes waited on {workers} timeouts at once: {Ratio(one.Seconds, many.Seconds):0.0}x faster than 1 worker. "
+            + $"The async engine's {Counted.Of(engine.Workers, "process", "processes")} each kept up to {InFlight(engine)} connects in flight "
+            + $"(its slices hold at most {engine.Result.Slices.Max(s => s.Slice.Bounds.Count)} ports): {Ratio(one.Seconds, engine.Seconds):0.0}x faster than 1 worker.";
+    }
+
+    /// <summary>The most connects a worker of the run could have in flight: a worker cannot exceed its slice's ports.</summary>
+    private static int InFlight(Trial trial) => Math.Min(trial.Concurrency, trial.Result.Slices.Max(s => s.Slice.Bounds.Count));
 
     private static string Verdict(Trial trial, LabTarget lab)
     {
@@ -108,7 +118,7 @@ internal sealed class DemoCommand : Command
 
     private static Table Table(List<Trial> trials, LabTarget lab)
     {
-        var table = new Table().AddColumns("run", "workers", "in flight / worker", "seconds", "speedup", "efficiency", "found the planted ports");
+        var table = new Table().AddColumns("run", "workers", "in flight", "seconds", "speedup", "efficiency", "correct");
         var baseline = trials[0].Seconds;
         foreach (var trial in trials)
         {
@@ -116,7 +126,7 @@ internal sealed class DemoCommand : Command
             // Efficiency (speedup per worker) describes article mode; the async engine's gain is not from processes.
             var efficiency = trial.Concurrency == 1 ? $"{speedup / trial.Workers:P0}" : "-";
             table.AddRow(
-                Markup.Escape(trial.Label), $"{trial.Workers}", $"{trial.Concurrency}", $"{trial.Seconds:0.00}",
+                trial.Concurrency == 1 ? "article" : "async", $"{trial.Workers}", $"{InFlight(trial)}", $"{trial.Seconds:0.00}",
                 $"{speedup:0.0}x", efficiency, trial.Mismatches(lab.ExpectedState).Count == 0 ? "yes" : "NO");
         }
         return table;
