@@ -8,15 +8,19 @@ using Spectre.Console;
 
 namespace PortScan.Coordinator.Benchmarking;
 
-/// <summary>Runs real scans (real worker processes) for the demo and the benchmark, showing each while it runs.</summary>
+/// <summary>Runs real scans (real worker processes) for the demo and the benchmark, showing each while it runs and recording its timeline.</summary>
 public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAnsiConsole console, bool interactive)
 {
     public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, ProbeSettings probes, int repeat, CancellationToken cancellationToken)
     {
         var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), probes, ScanDefaults.MaxWorkerRestarts);
         var coordinator = new ScanCoordinator(workerCommand, logger);
-        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers),
-            observer => coordinator.RunAsync(request, observer, cancellationToken)).ConfigureAwait(false);
-        return new Trial(label, request.Workers, probes.Concurrency, repeat, result);
+        WorkerTimeline.Recorder? recorder = null;
+        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers), observer =>
+        {
+            recorder = new WorkerTimeline.Recorder();
+            return coordinator.RunAsync(request, new ObserverGroup([observer, recorder]), cancellationToken);
+        }).ConfigureAwait(false);
+        return new Trial(label, request.Workers, probes.Concurrency, repeat, result, recorder!.Finish());
     }
 }

@@ -121,6 +121,7 @@ internal sealed class BenchCommand : Command
         var startedAt = DateTimeOffset.Now;
 
         console.WriteLine($"Benchmark: {target.Name}, ports {ports} ({ports.Count}), {TimingDescription.Of(probes)} (the article's), {concurrency} connect(s) in flight per worker, {repeat} run(s) per worker count");
+        console.WriteLine($"After each run, its timeline: {TimelineChart.Legend}.");
         var trials = new List<Trial>();
         var consistent = true;
         foreach (var workers in workerCounts)
@@ -140,6 +141,7 @@ internal sealed class BenchCommand : Command
                     + (trials.Count == 1 ? " (the reference open set)" : same ? ", same open ports as the first run" : ", DIFFERENT open ports from the first run")
                     + (planted ? "" : ", NOT the lab's planted states")
                     + (trial.Result.Complete ? "" : $", {Counted.Of(trial.Result.Summary.Unscanned, "port")} unscanned"));
+                trial.Explain(console);
             }
         }
 
@@ -152,6 +154,12 @@ internal sealed class BenchCommand : Command
         console.Write(table);
         ScaledBarChart.Write(console, $"Speedup over {Counted.Of(rows[0].Workers, "worker")} (ideal: proportional to workers), to scale:",
             [.. rows.Select(r => new ScaledBar(Counted.Of(r.Workers, "worker"), r.Speedup, ScaledBarChart.Format(r.Speedup, "x"), Color.Green))]);
+        var fit = AmdahlFit.Of(rows);
+        if (fit is not null)
+        {
+            console.WriteLine($"Amdahl's law: a serial fraction of {fit.SerialFraction:P1} explains these medians best (least squares); "
+                + $"it predicts {string.Join(", ", rows.Select(r => $"{fit.PredictedSpeedup(r.Workers):0.00}x at {r.Workers}"))}, and at most {fit.Limit:0.0}x with any number of workers.");
+        }
         console.WriteLine(consistent ? "Every run found the same open ports." : "Runs disagreed or were incomplete: see above.");
 
         if (report is not null)
@@ -162,7 +170,7 @@ internal sealed class BenchCommand : Command
         }
         if (svg is not null)
         {
-            AtomicFile.Write(svg, writer => writer.Write(SpeedupSvg.Draw(rows, $"portscan: {ports.Count} ports, timeout {timeout.TotalMilliseconds:0} ms, concurrency {concurrency}")));
+            AtomicFile.Write(svg, writer => writer.Write(SpeedupSvg.Draw(rows, fit, $"portscan: {ports.Count} ports, timeout {timeout.TotalMilliseconds:0} ms, concurrency {concurrency}")));
             console.WriteLine($"Chart written to {svg}");
         }
         return consistent ? ExitCodes.Success : ExitCodes.ScanFailed;

@@ -71,10 +71,13 @@ internal sealed class DemoCommand : Command
             ($"article mode, {Counted.Of(workers, "worker")}", workers, 1),
             ($"async engine, {Counted.Of(ScanDefaults.Workers, "worker")}", ScanDefaults.Workers, ScanDefaults.Concurrency),
         };
+        console.WriteLine($"After each run, its timeline: {TimelineChart.Legend}.");
         var trials = new List<Trial>();
         foreach (var (label, runWorkers, concurrency) in plan)
         {
-            console.MarkupLine($"[bold]Run {trials.Count + 1}/{plan.Length}: {label}[/] ({concurrency} connect{(concurrency == 1 ? "" : "s")} in flight per worker)");
+            // No more connects can be in flight than a slice has ports.
+            var inFlight = Math.Min(concurrency, (lab.Ports.Count + runWorkers - 1) / runWorkers);
+            console.MarkupLine($"[bold]Run {trials.Count + 1}/{plan.Length}: {label}[/] (up to {inFlight} connect{(inFlight == 1 ? "" : "s")} in flight per worker)");
             var trial = await runner.RunAsync(label, target, PortSet.Of(lab.Ports), runWorkers, ProbeSettings.Fixed(timeoutMs, concurrency), 1, cancellationToken).ConfigureAwait(false);
             if (!trial.Result.Complete)
             {
@@ -83,6 +86,7 @@ internal sealed class DemoCommand : Command
             }
             trials.Add(trial);
             console.WriteLine($"  {trial.Seconds:0.00} s: {Verdict(trial, lab)}");
+            trial.Explain(console);
         }
 
         console.WriteLine();
