@@ -40,7 +40,7 @@ internal sealed class BenchCommand : Command
     private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 65535, () => 8, "Lab: closed ports");
     private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 0, 65535, () => 54, "Lab: filtered ports");
     private readonly Option<string?> _report = new("--report") { Description = "Write the raw runs and the table to FILE (.json or .csv)", HelpName = "FILE" };
-    private readonly Option<string?> _svg = new("--svg") { Description = "Draw speedup against worker count, with the ideal line, to FILE", HelpName = "FILE" };
+    private readonly Option<string?> _svg = new("--svg") { Description = "Draw speedup against worker count, with the ideal line and Amdahl's prediction, to FILE, and every run's timeline to FILE-timelines.svg", HelpName = "FILE" };
 
     public BenchCommand()
         : base("bench", "Compare scan times across worker counts: median seconds, ports/s, speedup and efficiency")
@@ -171,12 +171,16 @@ internal sealed class BenchCommand : Command
         if (svg is not null)
         {
             AtomicFile.Write(svg, writer => writer.Write(SpeedupSvg.Draw(rows, fit, $"portscan: {ports.Count} ports, timeout {timeout.TotalMilliseconds:0} ms, concurrency {concurrency}")));
-            console.WriteLine($"Chart written to {svg}");
+            // The timelines go next to the speedup chart: one picture per question.
+            var timelines = Path.ChangeExtension(svg, null) + "-timelines.svg";
+            AtomicFile.Write(timelines, writer => writer.Write(TimelineSvg.Draw(trials, $"portscan bench: every run's workers, {ports.Count} ports, timeout {timeout.TotalMilliseconds:0} ms, concurrency {concurrency}")));
+            console.WriteLine($"Chart written to {svg}, timelines to {timelines}");
         }
         return consistent ? ExitCodes.Success : ExitCodes.ScanFailed;
     }
 
-    private static void CheckWritable(string? path, params string[] extensions)
+    /// <summary>Refuses, before any scan, an output path with the wrong extension or no directory (demo uses it too).</summary>
+    internal static void CheckWritable(string? path, params string[] extensions)
     {
         if (path is null)
         {

@@ -27,6 +27,7 @@ internal sealed class DemoCommand : Command
     private readonly Option<int> _open = OptionFactory.Count("--open", null, 1, 100, () => 2, "Open ports in the lab");
     private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 1000, () => 8, "Closed ports in the lab");
     private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 1, 1000, () => 54, "Filtered ports in the lab");
+    private readonly Option<string?> _svg = new("--svg") { Description = "Draw every run's per-worker timeline to FILE (.svg)", HelpName = "FILE" };
 
     public DemoCommand()
         : base("demo", "Show why parallelism pays: scan a lab target one connect at a time with 1 and N workers, then with the async engine")
@@ -36,6 +37,7 @@ internal sealed class DemoCommand : Command
         Add(_open);
         Add(_closed);
         Add(_filtered);
+        Add(_svg);
         SetAction(RunAsync);
     }
 
@@ -43,6 +45,8 @@ internal sealed class DemoCommand : Command
     {
         using var announce = StopSignals.Announce(parse.InvocationConfiguration.Error, "stopping the demo and its lab", cancellationToken);
         var workers = parse.GetValue(_workers);
+        var svg = parse.GetValue(_svg);
+        BenchCommand.CheckWritable(svg, ".svg");
         var timeout = parse.GetValue(_timeout);
         var timeoutMs = (int)timeout.TotalMilliseconds;
         var console = TerminalConsole.Create(parse.InvocationConfiguration.Output, out var interactive);
@@ -95,6 +99,11 @@ internal sealed class DemoCommand : Command
             [.. trials.Select(t => new ScaledBar(t.Label, t.Seconds, ScaledBarChart.Format(t.Seconds, " s"), t.Concurrency == 1 ? Color.Orange1 : Color.Green))]);
         console.WriteLine();
         console.WriteLine(Closing(trials, workers));
+        if (svg is not null)
+        {
+            AtomicFile.Write(svg, writer => writer.Write(TimelineSvg.Draw(trials, $"portscan demo: every run's workers, {lab.Ports.Count} ports, timeout {timeoutMs} ms")));
+            console.WriteLine($"Timelines written to {svg}");
+        }
 
         return trials.All(t => t.Mismatches(lab.ExpectedState).Count == 0) ? ExitCodes.Success : ExitCodes.ScanFailed;
     }
