@@ -29,7 +29,7 @@ public static class TimelineSvg
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">{Escape(title)}</text>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"{height - 12}\"><tspan fill=\"#bbbbbb\">■</tspan> process start-up (until hello)   <tspan fill=\"#1f77b4\">■</tspan> scanning   blank: idle until the last worker finishes</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"{height - 12}\"><tspan fill=\"#bbbbbb\">■</tspan> process start-up (until hello); <tspan fill=\"#1f77b4\">■</tspan> scanning; blank: idle until the last worker finishes; dashed: the run ends</text>\n");
         var y = 40;
         foreach (var trial in trials)
         {

@@ -15,12 +15,15 @@ public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAn
     {
         var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), probes, ScanDefaults.MaxWorkerRestarts);
         var coordinator = new ScanCoordinator(workerCommand, logger);
-        WorkerTimeline.Recorder? recorder = null;
-        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers), observer =>
+        WorkerTimeline? timeline = null;
+        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers), async observer =>
         {
-            recorder = new WorkerTimeline.Recorder();
-            return coordinator.RunAsync(request, new ObserverGroup([observer, recorder]), cancellationToken);
+            // Started and finished around the coordinator alone, so its wall is the scan's, not the live view's.
+            var recorder = new WorkerTimeline.Recorder();
+            var scanned = await coordinator.RunAsync(request, new ObserverGroup([observer, recorder]), cancellationToken).ConfigureAwait(false);
+            timeline = recorder.Finish();
+            return scanned;
         }).ConfigureAwait(false);
-        return new Trial(label, request.Workers, probes.Concurrency, repeat, result, recorder!.Finish());
+        return new Trial(label, request.Workers, probes.Concurrency, repeat, result, timeline!);
     }
 }
