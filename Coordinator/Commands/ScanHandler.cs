@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Cli;
+using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
@@ -71,7 +72,8 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         ScanResult result;
         using (var loggers = ConsoleLogging.Create(settings.Verbosity, line => lines.WriteLine(stderr, line)))
         {
-            result = await new ScanCoordinator(worker, loggers.CreateLogger("portscan"))
+            var logger = loggers.CreateLogger("portscan");
+            result = await new ScanCoordinator(new LocalLauncher(worker, logger), logger)
                 .RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
         }
         progress?.Dispose();
