@@ -23,6 +23,9 @@ public interface IWorkerLauncher
     /// <summary>What starting a worker costs beyond starting it here (a connection, a job step): added to the watchdog's start-up limit.</summary>
     TimeSpan StartupAllowance { get; }
 
+    /// <summary>How slices are placed, in a sentence for <c>plan</c>.</summary>
+    string Placement { get; }
+
     /// <summary>Where attempt <paramref name="attempt"/> (1 for the first) of slice <paramref name="slice"/> is sent; null when a scheduler chooses.</summary>
     string? HostFor(int slice, int attempt);
 

@@ -11,6 +11,8 @@ public sealed class LocalLauncher(WorkerCommand command, ILogger logger) : Proce
 
     public override TimeSpan StartupAllowance => TimeSpan.Zero;
 
+    public override string Placement => "Each slice's worker is a child process on this machine.";
+
     protected override IReadOnlyList<string> CommandLine(int worker, string? host, IReadOnlyList<string> arguments) =>
         [command.FileName, .. command.LeadingArguments, .. arguments];
 }

@@ -26,6 +26,8 @@ public abstract class ProcessLauncher(ILogger logger) : IWorkerLauncher
 
     public abstract TimeSpan StartupAllowance { get; }
 
+    public abstract string Placement { get; }
+
     public virtual string? HostFor(int slice, int attempt) => null;
 
     /// <summary>The program and its arguments that run worker <paramref name="worker"/> with <paramref name="arguments"/> on <paramref name="host"/>.</summary>
@@ -120,4 +122,15 @@ public abstract class ProcessLauncher(ILogger logger) : IWorkerLauncher
             logger.LogWarning("worker {Worker}: {Line}", attempt.Slice.Slice.Worker, line);
         }
     }
+
+    /// <summary>
+    /// ssh and srun run in a session of their own (<c>setsid</c>, which execs them in place: the pid
+    /// stays theirs), as a supervised worker moves to a process group of its own: a Ctrl-C typed at
+    /// the terminal then reaches only the coordinator, which stops every worker through its stdin.
+    /// Without it ssh would die of the Ctrl-C and take its worker's unreported ports with it.
+    /// </summary>
+    protected static List<string> InSessionOfItsOwn(string program) => ["setsid", program];
+
+    /// <summary>A failure in words, and what ssh or srun said last on stderr, which usually names the cause.</summary>
+    protected static string WithLastError(string failure, string? lastError) => lastError is null ? failure : $"{failure}: {lastError}";
 }
