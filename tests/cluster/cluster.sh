@@ -73,49 +73,67 @@ fi
 dir=$CLUSTER_DIR
 # munged runs as the munge user and must reach its files below this directory.
 chmod 755 "$dir"
-daemons=()
 command=""
+# The daemons in the order they are stopped: the nodes' and the lab's first, then slurmctld, then
+# munged, so that slurmd and the steps it leaves can still reach the controller as they end.
+node_daemons=()
+controller_daemons=()
+declare -A daemon_log
 
-# Ends what is left in one of our namespaces (by pid), waits until it is gone, removes the namespace.
-remove_netns() {
-  local ns=$1 pids pid
-  [ -e "/run/netns/$ns" ] || return 0
-  pids=$(ip netns pids "$ns" 2>/dev/null || true)
-  if [ -n "$pids" ]; then
-    kill -TERM $pids 2>/dev/null || true
-    for _ in $(seq 50); do
-      pids=$(for pid in $pids; do [ -e "/proc/$pid" ] && echo "$pid"; done)
-      [ -z "$pids" ] && break
-      sleep 0.1
-    done
-    if [ -n "$pids" ]; then
-      kill -KILL $pids 2>/dev/null || true
-      for pid in $pids; do while [ -e "/proc/$pid" ]; do sleep 0.05; done; done
-    fi
-  fi
-  ip netns del "$ns"
+# True while a process runs (a zombie waiting for its parent to reap it runs no more).
+running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
 }
 
+# Stops processes by pid: SIGTERM, SIGKILL to those still running 10 s later; returns when none runs.
+stop() {
+  local pid left=()
+  [ $# -gt 0 ] || return 0
+  kill -TERM "$@" 2>/dev/null
+  for _ in $(seq 100); do
+    left=()
+    for pid; do running "$pid" && left+=("$pid"); done
+    [ ${#left[@]} -eq 0 ] && return 0
+    sleep 0.1
+  done
+  kill -KILL "${left[@]}" 2>/dev/null
+  for pid in "${left[@]}"; do while running "$pid"; do sleep 0.05; done; done
+}
+
+# Stops whatever still runs in our namespaces (steps' and ssh sessions' leftovers), then removes
+# them and the bridge. Deleting a namespace deletes the inner end of its veth, and so both.
 remove_network() {
   local ns
   for ns in "$controller_ns" "$lab_ns" "${nodes[@]/#/psc-}"; do
-    remove_netns "$ns"
+    if [ -e "/run/netns/$ns" ]; then
+      # shellcheck disable=SC2046 # one pid a word
+      stop $(ip netns pids "$ns")
+      ip netns del "$ns"
+    fi
   done
-  # Deleting a namespace deletes the inner end of its veth, and so both; the bridge is ours to delete.
   ip link del "$bridge" 2>/dev/null || true
 }
 
 teardown() {
-  local code=$? pid
+  local code=$? ns
   trap - EXIT INT TERM
   set +e
   # Stopped by a signal while the command runs: the command goes first, while its cluster is still up.
   if [ -n "$command" ]; then
-    kill -TERM "$command" 2>/dev/null
-    wait "$command" 2>/dev/null
+    stop "$command"
   fi
-  for pid in "${daemons[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${daemons[@]}"; do wait "$pid" 2>/dev/null; done
+  stop "${node_daemons[@]}"
+  for ns in "${nodes[@]/#/psc-}"; do
+    # shellcheck disable=SC2046 # one pid a word
+    stop $(ip netns pids "$ns")
+  done
+  for ((i = ${#controller_daemons[@]} - 1; i >= 0; i--)); do
+    stop "${controller_daemons[i]}"
+  done
+  wait
   remove_network
   [ -n "$owned_dir" ] && rm -rf "$owned_dir"
   exit "$code"
@@ -125,23 +143,23 @@ teardown() {
 # host name (a UTS namespace: slurmctld and slurmd check that they run on the host the
 # configuration names). nsenter rather than ip netns exec, which remounts /sys and so hides
 # /sys/fs/cgroup, without which slurmd does not start even with cgroups unused. Output to a log.
-declare -A daemon_log
+# usage: start nodes|controller NAMESPACE HOSTNAME LOG COMMAND...
 start() {
-  local ns=$1 host=$2 log=$3
-  shift 3
+  local group=$1 ns=$2 host=$3 log=$4
+  shift 4
   nsenter --net="/run/netns/$ns" unshare --uts sh -c 'hostname "$0" && exec "$@"' "$host" "$@" >"$log" 2>&1 </dev/null 9>&- &
-  daemons+=($!)
+  if [ "$group" = controller ]; then controller_daemons+=($!); else node_daemons+=($!); fi
   daemon_log[$!]=$log
 }
 
-# Waits until COMMAND succeeds; fails at once, showing its log, if a daemon has died meanwhile.
+# Waits until COMMAND succeeds; fails at once, showing its log, if a daemon has ended meanwhile.
 await() {
   local what=$1 pid
   shift
   for _ in $(seq 600); do
     "$@" >/dev/null 2>&1 && return 0
-    for pid in "${daemons[@]}"; do
-      if ! kill -0 "$pid" 2>/dev/null; then
+    for pid in "${!daemon_log[@]}"; do
+      if ! running "$pid"; then
         echo "cluster.sh: waiting for $what, a daemon ended; ${daemon_log[$pid]} says:" >&2
         tail -20 "${daemon_log[$pid]}" >&2
         return 1
@@ -185,7 +203,7 @@ mkdir -p "$dir/lab"
 : >"$dir/lab/peers"
 ip netns exec "$lab_ns" nft "add table inet cluster_lab; add chain inet cluster_lab input { type filter hook input priority 0; policy accept; }; add rule inet cluster_lab input tcp dport $lab_filtered drop"
 for port in "${lab_open[@]}"; do
-  start "$lab_ns" lab "$dir/lab/socat-$port.log" socat TCP-LISTEN:"$port",fork,reuseaddr,backlog=1024 \
+  start nodes "$lab_ns" lab "$dir/lab/socat-$port.log" socat TCP-LISTEN:"$port",fork,reuseaddr,backlog=1024 \
     SYSTEM:"echo \"\$SOCAT_PEERADDR \$SOCAT_SOCKADDR \$SOCAT_SOCKPORT\" >>'$dir/lab/peers'"
 done
 
@@ -195,12 +213,13 @@ dd if=/dev/urandom of="$dir/munge/munge.key" bs=1024 count=1 status=none
 chmod 711 "$dir/munge" # clients (Slurm, as root) need only to reach the socket
 chmod 400 "$dir/munge/munge.key"
 chown -R munge:munge "$dir/munge"
-start "$controller_ns" controller "$dir/munge/munged.out" setpriv --reuid=munge --regid=munge --clear-groups \
+start controller "$controller_ns" controller "$dir/munge/munged.out" setpriv --reuid=munge --regid=munge --clear-groups \
   munged -F --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
   --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munge.seed"
 
-# --- Slurm: no accounting, no cgroups, state under $dir; FORCE oversubscription lets more
-# single-task steps run than the nodes have CPUs (the issue measured srun waiting forever without it).
+# --- Slurm: no accounting, no cgroups, state under $dir. FORCE oversubscription lets more
+# single-task jobs run than the nodes have CPUs (the issue measured srun waiting forever without
+# it); LLN puts each on the least loaded node (without it, 3 jobs went to node1, node1, node2).
 mkdir -p "$dir/slurm/state" "${nodes[@]/#/$dir/slurm/spool-}"
 export SLURM_CONF=$dir/slurm/slurm.conf
 {
@@ -231,12 +250,12 @@ EOF
   for node in "${nodes[@]}"; do
     echo "NodeName=$node NodeAddr=${node_address[$node]} CPUs=$(nproc) State=UNKNOWN"
   done
-  echo "PartitionName=cluster Nodes=$(IFS=,; echo "${nodes[*]}") Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:64"
+  echo "PartitionName=cluster Nodes=$(IFS=,; echo "${nodes[*]}") Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:64 LLN=YES"
 } >"$SLURM_CONF"
 await munged test -S "$dir/munge/munge.socket"
-start "$controller_ns" controller "$dir/slurm/slurmctld.log" slurmctld -D -i
+start controller "$controller_ns" controller "$dir/slurm/slurmctld.log" slurmctld -D -i
 for node in "${nodes[@]}"; do
-  start "psc-$node" "$node" "$dir/slurm/slurmd-$node.log" slurmd -D -N "$node"
+  start nodes "psc-$node" "$node" "$dir/slurm/slurmd-$node.log" slurmd -D -N "$node"
 done
 
 # --- sshd on each node: host keys and the one authorized key generated here, root by key only
@@ -262,7 +281,7 @@ PidFile none
 MaxStartups 200
 MaxSessions 200
 EOF
-  start "psc-$node" "$node" "$dir/ssh/sshd-$node.log" /usr/sbin/sshd -D -e -f "$dir/ssh/sshd-$node.conf"
+  start nodes "psc-$node" "$node" "$dir/ssh/sshd-$node.log" /usr/sbin/sshd -D -e -f "$dir/ssh/sshd-$node.conf"
 done
 export CLUSTER_SSH_CONFIG=$dir/ssh/config
 {
@@ -330,4 +349,6 @@ done
 echo ready
 # In the background (with stdin passed on explicitly), so that a signal's trap runs at once.
 cat <&0 >/dev/null 9>&- &
-wait $! || true
+command=$!
+wait "$command" || true
+command=""
