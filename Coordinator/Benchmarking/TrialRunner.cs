@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
@@ -14,7 +15,7 @@ public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAn
     public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, ProbeSettings probes, int repeat, CancellationToken cancellationToken)
     {
         var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), probes, ScanDefaults.MaxWorkerRestarts);
-        var coordinator = new ScanCoordinator(workerCommand, logger);
+        var coordinator = new ScanCoordinator(new LocalLauncher(workerCommand, logger), logger);
         var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers),
             observer => coordinator.RunAsync(request, observer, cancellationToken)).ConfigureAwait(false);
         return new Trial(label, request.Workers, probes.Concurrency, repeat, result);

@@ -21,7 +21,8 @@ public static class PortScanCli
         // Only the command that runs is built: building all five with their options measured a
         // fifth of a one-port scan's parse. The root's own help and --version need them all.
         var root = Root(Commands.Any(c => c.Name == words[0]) ? words[0] : null);
-        var parse = root.Parse(words);
+        // No response files: "@FILE" is --hosts' own syntax (a host list), never a file of arguments.
+        var parse = root.Parse(words, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // --help wins over whatever else is missing or wrong on the line, as it does in nmap.
         if (parse.Errors.Count > 0 && parse.Action is not HelpWriter)
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Benchmarking;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Lab;
+using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;

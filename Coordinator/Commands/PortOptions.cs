@@ -34,8 +34,12 @@ internal sealed class PortOptions
 
     private readonly Option<string?> _exclude = new("--exclude-ports") { Description = "Ports to leave out, in the same syntax as -p", HelpName = "PORTS" };
 
-    public Option<int> Workers { get; } = OptionFactory.Count("--workers", "-w", 1, ScanDefaults.MaxWorkers, () => ScanDefaults.Workers,
-        "Worker processes, one per contiguous slice of the ports (default: one per core)");
+    /// <summary>Null when not given: the default is the launcher's (<see cref="Launching.IWorkerLauncher.Cpus"/>).</summary>
+    public Option<int?> Workers { get; } = new("--workers", "-w")
+    {
+        Description = "Worker processes, one per contiguous slice of the ports (default: one a core here; with --launch ssh one a host, with slurm one a CPU of the cluster)",
+        CustomParser = result => OptionFactory.ParseCount(result, "--workers", 1, ScanDefaults.MaxWorkers),
+    };
 
     /// <summary>The options that choose transports and ports, for help's "Ports" group.</summary>
     public IReadOnlyList<Option> Choice => [_tcp, _udp, _ports, _fast, _top, _exclude, _start, _end];

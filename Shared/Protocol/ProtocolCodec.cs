@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -52,6 +52,10 @@ public static class ProtocolCodec
                 json.WriteNumber("minRate", hello.Probes.MinRate);
                 json.WriteNumber("hostTimeoutMs", hello.Probes.HostTimeoutMs);
                 json.WriteEndObject();
+                WriteIfSet(json, "hostname", hello.Hostname);
+                WriteIfSet(json, "node", hello.Node);
+                WriteIfSet(json, "jobId", hello.JobId);
+                WriteIfSet(json, "stepId", hello.StepId);
                 break;
             case PortsMessage ports:
                 json.WriteString("type", "ports");
@@ -125,10 +129,21 @@ public static class ProtocolCodec
                 json.WriteString("type", "error");
                 json.WriteString("message", error.Message);
                 break;
+            case StopMessage:
+                json.WriteString("type", "stop");
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(message), message.GetType().Name, "not a protocol message");
         }
         json.WriteEndObject();
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
     }
 
     private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyList<int> numbers)
