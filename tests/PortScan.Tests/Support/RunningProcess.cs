@@ -104,6 +104,9 @@ public sealed partial class RunningProcess : IAsyncDisposable
         _process.StandardInput.Flush();
     }
 
+    /// <summary>End-of-file on the process's stdin.</summary>
+    public void CloseStandardInput() => _process.StandardInput.Close();
+
     public static void Send(int pid, int signal) => Kill(pid, signal).ShouldBe(0, $"kill({pid}, {signal})");
 
     public async Task<ProcessRun> WaitForExitAsync(TimeSpan limit)
