@@ -111,7 +111,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
         [
             new HelpGroup("Targets", [_targets, _hostname, _inputList, _exclude, _excludeFile, _ipv4, _ipv6, _noPing, _noDns]),
             new HelpGroup("Ports", _ports.Choice),
-            new HelpGroup("Workers", _ports.Workers, _maxWorkerRestarts),
+            new HelpGroup("Workers", _ports.Workers, _ports.Schedule, _maxWorkerRestarts),
             new HelpGroup("Other machines (docs/scale-out.md)", _launch.All),
             new HelpGroup("Timing (nmap's options and -T templates; README has the table)", _probes.Timing),
             new HelpGroup("Services", _probes.Banners),
@@ -178,6 +178,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             parse.GetValue(_excludeFile),
             _ports.Ports(parse),
             parse.GetValue(_ports.Workers),
+            parse.GetValue(_ports.Schedule),
             _probes.Probes(parse),
             parse.GetValue(_maxWorkerRestarts),
             _launch.Settings(parse),

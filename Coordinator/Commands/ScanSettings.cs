@@ -4,6 +4,7 @@ using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Slicing;
 
 namespace PortScan.Coordinator.Commands;
 
@@ -13,6 +14,7 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="InputList">nmap's -iL: a file of targets, "-" for stdin.</param>
 /// <param name="Excludes">Target specifications to leave out (--exclude and --excludefile).</param>
 /// <param name="Workers">-w; null for the launcher's default.</param>
+/// <param name="Schedule">--schedule: how the ports are dealt to the workers.</param>
 /// <param name="Launch">Where workers run: --launch and its options.</param>
 /// <param name="WorkerPath">A stand-in for portscan-worker (hidden option, for tests of misbehaving workers); null for the real one.</param>
 /// <param name="Format">What stdout carries when no report file is asked for.</param>
@@ -32,6 +34,7 @@ public sealed record ScanSettings(
     string? ExcludeFile,
     PortSelection Ports,
     int? Workers,
+    Schedule Schedule,
     ProbeSettings Probes,
     int MaxWorkerRestarts,
     LaunchSettings Launch,
