@@ -124,7 +124,9 @@ internal sealed class PlanCommand : Command
         {
             var more = total % workers;
             output.WriteLine($"{what}: {total} {unit} over {Counted.Of(workers, "worker")}, dealt round-robin: worker i takes positions i, i + {workers}, i + {2 * workers}, …; "
-                + (more == 0 ? $"{total / workers} each." : $"the first {more} take {(total / workers) + 1}, the others {total / workers}."));
+                + (more == 0 ? $"{total / workers} each."
+                    : more == 1 ? $"worker 0 takes {(total / workers) + 1}, the others {total / workers}."
+                    : $"the first {more} take {(total / workers) + 1}, the others {total / workers}."));
             return;
         }
         var per = total / workers;
