@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -113,6 +113,13 @@ public static class ProtocolCodec
                 json.WriteString("type", "hostTimeout");
                 json.WriteString("target", timedOut.Target);
                 break;
+            case ServiceMessage service:
+                json.WriteString("type", "service");
+                json.WriteString("target", service.Target);
+                json.WriteString("transport", service.Transport);
+                json.WriteNumber("port", service.Port);
+                WriteService(json, service.Service);
+                break;
             case DoneMessage done:
                 json.WriteString("type", "done");
                 json.WriteNumber("open", done.Open);
@@ -128,6 +135,36 @@ public static class ProtocolCodec
             default:
                 throw new ArgumentOutOfRangeException(nameof(message), message.GetType().Name, "not a protocol message");
         }
+        json.WriteEndObject();
+    }
+
+    /// <summary>The service object: absent fields are left out, as the generated reader expects.</summary>
+    private static void WriteService(Utf8JsonWriter json, Ports.DetectedService service)
+    {
+        json.WriteStartObject("service");
+        void Text(string name, string? value)
+        {
+            if (value is not null)
+            {
+                json.WriteString(name, value);
+            }
+        }
+        Text("name", service.Name);
+        Text("product", service.Product);
+        Text("version", service.Version);
+        Text("extraInfo", service.ExtraInfo);
+        Text("hostname", service.Hostname);
+        Text("osType", service.OsType);
+        Text("deviceType", service.DeviceType);
+        json.WriteStartArray("cpe");
+        foreach (var cpe in service.Cpe)
+        {
+            json.WriteStringValue(cpe);
+        }
+        json.WriteEndArray();
+        json.WriteString("method", service.Method);
+        json.WriteNumber("conf", service.Conf);
+        Text("tunnel", service.Tunnel);
         json.WriteEndObject();
     }
 
