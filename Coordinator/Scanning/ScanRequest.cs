@@ -9,12 +9,14 @@ namespace PortScan.Coordinator.Scanning;
 /// <param name="Targets">Distinct hosts, in scan order.</param>
 /// <param name="Probes">How workers probe, with the scan-wide --max-rate (attempts a second across all workers; 0 for no limit).</param>
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails.</param>
+/// <param name="Version">-sV: each worker probes its open ports for their services; null for none.</param>
 public sealed record ScanRequest(
     IReadOnlyList<ResolvedTarget> Targets,
     PortSelection Ports,
     int Workers,
     ProbeSettings Probes,
-    int MaxWorkerRestarts)
+    int MaxWorkerRestarts,
+    VersionDetection? Version = null)
 {
     /// <summary>
     /// What each worker is given: the probe settings with its share of the scan's --max-rate and
