@@ -18,7 +18,7 @@ public class PcreTranslatorTests
     [TestCase(@"^\w+$", "\u00b5", false)]
     [TestCase(@"^a\sb$", "a\u00a0b", false)] // no-break space: white space to .NET only
     [TestCase(@"^a\sb$", "a\u0085b", false)]
-    X
+    [TestCase(@"^a\sb$", "a\u000Bb", true)] // vertical tab: PCRE2's \s has it
     [TestCase(@"^[^\W\d]+$", "abc", true)]
     [TestCase(@"^[^\W\d]+$", "ab1", false)]
     [TestCase(@"^[[:alpha:]]+ [[:digit:]]+$", "abc 123", true)]
