@@ -61,6 +61,16 @@ internal sealed class VersionOptions
         {
             throw new UsageException("--version-intensity, --version-light and --version-all contradict each other: give one");
         }
+        return new VersionDetection(intensity ?? (light ? VersionDetection.Light : all ? VersionDetection.All : VersionDetection.DefaultIntensity), Checked(database));
+    }
+
+    /// <summary>
+    /// The database's full path, once every line is read and every pattern compiled. A method of its
+    /// own, so that only a scan with -sV loads the worker's assembly, where the parser is.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string Checked(string? database)
+    {
         var path = Path.GetFullPath(database ?? ProbeDatabase.DefaultPath);
         if (!File.Exists(path))
         {
@@ -76,6 +86,6 @@ internal sealed class VersionOptions
         {
             throw new UsageException($"--version-db: {e.Message}");
         }
-        return new VersionDetection(intensity ?? (light ? VersionDetection.Light : all ? VersionDetection.All : VersionDetection.DefaultIntensity), path);
+        return path;
     }
 }
