@@ -28,6 +28,7 @@ internal sealed class ServiceMatch
         Line = line;
         Templates = templates;
         _ignoreCase = ignoreCase;
+        DotAll = dotAll;
         _options = RegexOptions.CultureInvariant | (dotAll ? RegexOptions.Singleline : RegexOptions.None);
     }
 
@@ -35,6 +36,9 @@ internal sealed class ServiceMatch
     public bool Soft { get; }
     public string Pattern { get; }
     public int Line { get; }
+
+    /// <summary>The s flag: a dot matches newlines too.</summary>
+    public bool DotAll { get; }
     public MatchTemplates Templates { get; }
 
     /// <summary>Translates and compiles the pattern (once).</summary>

@@ -40,4 +40,32 @@ public class NmapProbeFileTests
         (database.Probes.Count + (database.NullProbe is null ? 0 : 1)).ShouldBe(probes);
         database.NullProbe.ShouldNotBeNull().TotalWaitMs.ShouldBeGreaterThan(0);
     }
+
+    /// <summary>
+    /// Why the patterns are translated instead of compiled with RegexOptions.ECMAScript, .NET's ASCII
+    /// mode: it refuses the s flag (RegexOptions.Singleline) and lookbehinds, and so a share of nmap's file.
+    /// </summary>
+    [Test]
+    public void ECMAScript_mode_would_refuse_part_of_nmaps_file()
+    {
+        var database = ProbeDatabase.Load(RequireNmapFile());
+        var refused = 0;
+        var total = 0;
+        foreach (var match in database.Matches)
+        {
+            total++;
+            var options = System.Text.RegularExpressions.RegexOptions.ECMAScript;
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(match.Pattern, match.DotAll ? options | System.Text.RegularExpressions.RegexOptions.Singleline : options);
+            }
+            catch (ArgumentException)
+            {
+                refused++;
+            }
+        }
+
+        TestContext.Out.WriteLine($"RegexOptions.ECMAScript refuses {refused} of {total} patterns of {NmapFile}");
+        refused.ShouldBeGreaterThan(0);
+    }
 }

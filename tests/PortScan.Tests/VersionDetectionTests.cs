@@ -156,6 +156,30 @@ public sealed class VersionDetectionTests : IAsyncDisposable
     }
 
     [Test]
+    public async Task An_open_UDP_port_is_probed_with_the_databases_UDP_probes()
+    {
+        await using var udp = new LoopbackServices();
+        var port = udp.UdpAnswering();
+        var database = Path.Combine(TestTemp.Directory("udp-version").FullName, "probes");
+        await File.WriteAllTextAsync(database, """
+            Probe TCP NULL q||
+            totalwaitms 500
+
+            Probe UDP Ping q|ping|
+            rarity 1
+            totalwaitms 1000
+            match pong m|^pong$| p/Pong responder/
+            """, Encoding.Latin1);
+
+        var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "-sU", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-sV", "--version-db", database, "--format", "json", "--no-progress");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var found = JsonReport.Parse(run.Stdout).Hosts[0].Ports.ShouldHaveSingleItem();
+        (found.Protocol, found.Service?.Name, found.Service?.Detected?.Product).ShouldBe(("udp", "pong", "Pong responder"));
+    }
+
+    [Test]
     public void The_text_report_has_nmaps_VERSION_column_and_Service_Info_line()
     {
         var lines = _text.Split('\n');
