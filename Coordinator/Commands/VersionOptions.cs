@@ -8,7 +8,7 @@ namespace PortScan.Coordinator.Commands;
 /// <summary>
 /// nmap's version detection options: <c>-sV</c>, <c>--version-intensity</c>, <c>--version-light</c>,
 /// <c>--version-all</c>, and <c>--version-db</c> (nmap's <c>--versiondb</c>), made into the scan's
-/// <see cref="VersionDetection"/>. The database is read and every pattern compiled here, before any
+/// <see cref="VersionDetection"/>. The database is read and every pattern translated here, before any
 /// worker starts, so a bad file is the user's mistake (exit code 2) and not a failure of every worker.
 /// </summary>
 internal sealed class VersionOptions
@@ -65,7 +65,7 @@ internal sealed class VersionOptions
     }
 
     /// <summary>
-    /// The database's full path, once every line is read and every pattern compiled. A method of its
+    /// The database's full path, once every line is read and every pattern translated. A method of its
     /// own, so that only a scan with -sV loads the worker's assembly, where the parser is.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -80,7 +80,7 @@ internal sealed class VersionOptions
         }
         try
         {
-            ProbeDatabase.Load(path).CompileAll(database ?? ProbeDatabase.DefaultFileName);
+            ProbeDatabase.Load(path).Check(database ?? ProbeDatabase.DefaultFileName);
         }
         catch (ProbeFileException e)
         {

@@ -18,6 +18,7 @@ internal sealed class ServiceMatch
 
     private readonly bool _ignoreCase;
     private readonly RegexOptions _options;
+    private string? _translated;
     private Regex? _regex;
 
     public ServiceMatch(string service, bool soft, string pattern, bool ignoreCase, bool dotAll, int line, MatchTemplates templates)
@@ -41,10 +42,14 @@ internal sealed class ServiceMatch
     public bool DotAll { get; }
     public MatchTemplates Templates { get; }
 
+    /// <summary>The pattern in .NET's syntax (translated once): the check a database gets before a scan.</summary>
+    /// <exception cref="FormatException">PCRE syntax .NET has no equivalent for, or a malformed pattern.</exception>
+    public string Translate() => _translated ??= PcreTranslator.Translate(Pattern, _ignoreCase);
+
     /// <summary>Translates and compiles the pattern (once).</summary>
     /// <exception cref="FormatException">PCRE syntax .NET has no equivalent for.</exception>
     /// <exception cref="ArgumentException">.NET refuses the translated pattern.</exception>
-    public Regex Compile() => _regex ??= new Regex(PcreTranslator.Translate(Pattern, _ignoreCase), _options, MatchTimeout);
+    public Regex Compile() => _regex ??= new Regex(Translate(), _options, MatchTimeout);
 
     /// <summary>What this line says of <paramref name="response"/> (Latin-1, a char a byte); null when it does not match or ran out of time.</summary>
     public MatchDetails? Test(string response)

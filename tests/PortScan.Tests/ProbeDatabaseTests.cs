@@ -141,7 +141,7 @@ public class ProbeDatabaseTests
 
     [TestCase("Probe TCP NULL q||\nmatch x m|a| z/b/", 2, "unknown template specifier 'z'")]
     [TestCase("Probe TCP NULL q||\nmatch x m|a|q", 2, "illegal pattern option 'q'")]
-    [TestCase("Probe TCP NULL q||\nmatch x m|a(|", 2, "does not compile")]
+    [TestCase("Probe TCP NULL q||\nmatch x m|a(|", 2, "the pattern cannot be used: a group is not closed")]
     [TestCase("Probe TCP NULL q||\nrarity 10", 2, "rarity must be a whole number from 1 to 9")]
     [TestCase("Probe TCP NULL q||\ntotalwaitms 50", 2, "totalwaitms must be a whole number from 100 to 300000")]
     [TestCase("Probe TCP NULL q||\nports 80-70", 2, "backwards")]
@@ -153,7 +153,7 @@ public class ProbeDatabaseTests
     [TestCase("match x m|a|", 1, "before the first Probe")]
     public void A_wrong_line_is_refused_with_its_number(string text, int line, string problem)
     {
-        var error = Should.Throw<ProbeFileException>(() => Parse(text).CompileAll("test-probes"));
+        var error = Should.Throw<ProbeFileException>(() => Parse(text).Check("test-probes"));
 
         error.Line.ShouldBe(line);
         error.Message.ShouldStartWith($"test-probes line {line}: ");

@@ -46,7 +46,7 @@ public class VersionOptionsTests
         var (exit, stdout, stderr) = await InProcessCli.RunAsync("scan", "127.0.0.1", "-p", "1", "-sV", "--version-db", database);
 
         exit.ShouldBe(2);
-        stderr.Trim().ShouldStartWith($"portscan: --version-db: {database} line 2: the pattern does not compile");
+        stderr.Trim().ShouldStartWith($"portscan: --version-db: {database} line 2: the pattern cannot be used");
         stdout.ShouldBeEmpty("nothing was scanned");
     }
 
