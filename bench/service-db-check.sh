@@ -1,0 +1,485 @@
+#!/usr/bin/env bash
+# Checks portscan's service probe database against real services, with nmap itself as the judge.
+#
+#   sudo bench/service-db-check.sh [--db FILE] [--only ssh,nginx,...] [--keep] [--list]
+#
+# It makes a private network, PID and mount namespace (so nothing here is reachable from outside,
+# /run is private, and every daemon dies with the namespace), starts each installed service in the
+# foreground on its own loopback port, runs `nmap -sV --versiondb FILE` on those ports, and prints a
+# table: what nmap reports with the database beside what the Debian package says it installed.
+# Services whose package is not installed are listed as skipped. --keep leaves the services
+# running until interrupted (enter with `nsenter -t PID -n -p -m`, PID printed) to capture what a
+# service sends with bench/service-grab.py. Needs root (the daemons run as their own users).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+db="$here/../Worker/ServiceDetection/portscan-service-probes"
+only="" keep=0 list=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --db) db=$(realpath "$2"); shift 2 ;;
+    --only) only=",$2,"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --list) list=1; shift ;;
+    --inside) inside=1; shift ;;
+    *) echo "usage: $0 [--db FILE] [--only svc,svc] [--keep] [--list]" >&2; exit 2 ;;
+  esac
+done
+
+if [ "${inside:-0}" != 1 ] && [ "$list" != 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "service-db-check: needs root (daemons run as their own users)" >&2; exit 2; }
+  command -v nmap > /dev/null || { echo "service-db-check: nmap is not installed" >&2; exit 2; }
+  args=(--db "$db" --inside)
+  [ -n "$only" ] && args+=(--only "${only:1:-1}")
+  [ "$keep" = 1 ] && args+=(--keep)
+  exec unshare --net --pid --mount --fork --mount-proc "$0" "${args[@]}"
+fi
+
+# ---- one entry per service: name|proto/port|Debian package|binary that must exist ----
+services=(
+  "ssh|T:22|openssh-server|/usr/sbin/sshd"
+  "nginx|T:80|nginx|/usr/sbin/nginx"
+  "nginx-tls|T:443|nginx|/usr/sbin/nginx"
+  "apache|T:8081|apache2|/usr/sbin/apache2"
+  "lighttpd|T:8082|lighttpd|/usr/sbin/lighttpd"
+  "python-http|T:8000|python3|/usr/bin/python3"
+  "caddy|T:8083|caddy|/usr/bin/caddy"
+  "vsftpd|T:21|vsftpd|/usr/sbin/vsftpd"
+  "proftpd|T:2121|proftpd-core|/usr/sbin/proftpd"
+  "pure-ftpd|T:2122|pure-ftpd|/usr/sbin/pure-ftpd"
+  "postfix|T:25|postfix|/usr/sbin/postfix"
+  "exim|T:2525|exim4-daemon-light|/usr/sbin/exim4"
+  "dovecot|T:110,143,993,995|dovecot-core|/usr/sbin/dovecot"
+  "mariadb|T:3306|mariadb-server|/usr/sbin/mariadbd"
+  "postgresql|T:5432|postgresql-15|/usr/lib/postgresql/15/bin/postgres"
+  "redis|T:6379|redis-server|/usr/bin/redis-server"
+  "memcached|T:11211|memcached|/usr/bin/memcached"
+  "mosquitto|T:1883|mosquitto|/usr/sbin/mosquitto"
+  "rabbitmq|T:5672|rabbitmq-server|/usr/lib/rabbitmq/bin/rabbitmq-server"
+  "slapd|T:389|slapd|/usr/sbin/slapd"
+  "dnsmasq|T:53,U:53|dnsmasq-base|/usr/sbin/dnsmasq"
+  "bind9|T:5300,U:5300|bind9|/usr/sbin/named"
+  "ntpsec|U:123|ntpsec|/usr/sbin/ntpd"
+  "snmpd|U:161|snmpd|/usr/sbin/snmpd"
+  "rsync|T:873|rsync|/usr/bin/rsync"
+  "telnetd|T:23|telnetd|/usr/sbin/telnetd"
+  "vnc|T:5901|tigervnc-standalone-server|/usr/bin/Xtigervnc"
+  "samba|T:445|samba|/usr/sbin/smbd"
+  "kamailio|T:5060,U:5060|kamailio|/usr/sbin/kamailio"
+  "ngircd|T:6667|ngircd|/usr/sbin/ngircd"
+  "prosody|T:5222|prosody|/usr/bin/prosody"
+  "git-daemon|T:9418|git|/usr/lib/git-core/git-daemon"
+  "nats|T:4222|nats-server|/usr/sbin/nats-server"
+  "squid|T:3128|squid|/usr/sbin/squid"
+  "tinyproxy|T:8888|tinyproxy|/usr/bin/tinyproxy"
+  "haproxy|T:8084|haproxy|/usr/sbin/haproxy"
+  "varnish|T:6081|varnish|/usr/sbin/varnishd"
+  "dante|T:1080|dante-server|/usr/sbin/danted"
+  "microsocks|T:1081|microsocks|/usr/bin/microsocks"
+  "openvpn|T:1194|openvpn|/usr/sbin/openvpn"
+  "rpcbind|T:111|rpcbind|/usr/sbin/rpcbind"
+  "beanstalkd|T:11300|beanstalkd|/usr/bin/beanstalkd"
+  "gearmand|T:4730|gearman-job-server|/usr/sbin/gearmand"
+  "svnserve|T:3690|subversion|/usr/bin/svnserve"
+  "apt-cacher-ng|T:3142|apt-cacher-ng|/usr/sbin/apt-cacher-ng"
+  "mpd|T:6600|mpd|/usr/bin/mpd"
+)
+
+if [ "$list" = 1 ]; then printf '%s\n' "${services[@]}" | cut -d'|' -f1-3 | tr '|' '\t'; exit 0; fi
+
+# ---- inside the namespaces from here on: PID 1 is this shell, which reaps what it starts ----
+ip link set lo up
+mount -t tmpfs tmpfs /run
+mkdir -p /run/lock
+w=$(mktemp -d /tmp/service-db-check.XXXXXX)
+chmod 755 "$w"
+mkdir -p "$w/www" "$w/log"
+echo '<html><body>portscan service-db-check</body></html>' > "$w/www/index.html"
+pids=()
+
+# Stop every daemon and wait for it, however the script ends: this shell is PID 1 of the
+# namespace, so it also reaps the children daemons forked on their own, and the kernel ends
+# whatever is left when it exits.
+stop_all() {
+  kill "${pids[@]}" 2> /dev/null || true
+  for pid in "${pids[@]}"; do wait "$pid" 2> /dev/null || true; done
+  rm -rf "$w"
+}
+trap stop_all EXIT
+
+# A self-signed certificate for the TLS services (nginx 443, dovecot 993/995, openvpn).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+  -keyout "$w/tls.key" -out "$w/tls.crt" 2> /dev/null
+chmod 644 "$w/tls.key"
+
+run() { # name, command...: start a foreground daemon, its output in $w/log/name.log
+  local name=$1; shift
+  "$@" > "$w/log/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+start_ssh() {
+  mkdir -p /run/sshd
+  ssh-keygen -q -t ed25519 -N '' -f "$w/ssh_host_ed25519_key"
+  run ssh /usr/sbin/sshd -D -e -f /dev/null -o ListenAddress=127.0.0.1:22 \
+    -o HostKey="$w/ssh_host_ed25519_key" -o PidFile=none
+}
+nginx_conf() { # port, extra listen options, extra server lines
+  cat << EOF
+daemon off; pid $w/nginx-$1.pid; error_log stderr; events {}
+http { access_log off; client_body_temp_path $w/nb$1; proxy_temp_path $w/np$1;
+  fastcgi_temp_path $w/nf$1; uwsgi_temp_path $w/nu$1; scgi_temp_path $w/ns$1;
+  server { listen 127.0.0.1:$1 $2; root $w/www; $3 } }
+EOF
+}
+start_nginx() { nginx_conf 80 "" "" > "$w/nginx-80.conf"; run nginx /usr/sbin/nginx -c "$w/nginx-80.conf"; }
+start_nginx-tls() {
+  nginx_conf 443 ssl "ssl_certificate $w/tls.crt; ssl_certificate_key $w/tls.key;" > "$w/nginx-443.conf"
+  run nginx-tls /usr/sbin/nginx -c "$w/nginx-443.conf"
+}
+start_apache() {
+  cat > "$w/apache2.conf" << EOF
+ServerName localhost
+ServerRoot /etc/apache2
+Listen 127.0.0.1:8081
+PidFile $w/apache2.pid
+DefaultRuntimeDir $w
+Mutex file:$w default
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
+LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
+TypesConfig /etc/mime.types
+ServerTokens OS
+User www-data
+Group www-data
+ErrorLog /dev/stderr
+DocumentRoot $w/www
+<Directory $w/www>
+  Require all granted
+</Directory>
+EOF
+  run apache /usr/sbin/apache2 -DFOREGROUND -f "$w/apache2.conf"
+}
+start_lighttpd() {
+  cat > "$w/lighttpd.conf" << EOF
+server.document-root = "$w/www"
+server.bind = "127.0.0.1"
+server.port = 8082
+server.errorlog = "$w/log/lighttpd-error.log"
+index-file.names = ( "index.html" )
+EOF
+  run lighttpd /usr/sbin/lighttpd -D -f "$w/lighttpd.conf"
+}
+start_python-http() { run python-http python3 -m http.server 8000 --bind 127.0.0.1 --directory "$w/www"; }
+start_caddy() {
+  printf '{\n admin off\n auto_https off\n}\nhttp://127.0.0.1:8083 {\n respond "portscan"\n}\n' > "$w/Caddyfile"
+  run caddy env HOME="$w" XDG_DATA_HOME="$w" XDG_CONFIG_HOME="$w" \
+    /usr/bin/caddy run --config "$w/Caddyfile" --adapter caddyfile
+}
+start_vsftpd() {
+  mkdir -p /run/vsftpd/empty
+  printf 'listen=YES\nlisten_address=127.0.0.1\nlisten_port=21\nbackground=NO\nanonymous_enable=NO\nlocal_enable=YES\nsecure_chroot_dir=/run/vsftpd/empty\n' > "$w/vsftpd.conf"
+  run vsftpd /usr/sbin/vsftpd "$w/vsftpd.conf"
+}
+start_proftpd() {
+  cat > "$w/proftpd.conf" << EOF
+ServerType standalone
+DefaultAddress 127.0.0.1
+Port 2121
+User nobody
+Group nogroup
+PidFile $w/proftpd.pid
+ScoreboardFile $w/proftpd.scoreboard
+DelayTable none
+WtmpLog off
+UseReverseDNS off
+IdentLookups off
+EOF
+  run proftpd "$x/usr/sbin/proftpd" -n -q -c "$w/proftpd.conf"
+}
+start_pure-ftpd() { run pure-ftpd "$x/usr/sbin/pure-ftpd" -S 127.0.0.1,2122 -E -A; }
+start_postfix() {
+  cp -r /etc/postfix "$w/postfix"
+  postconf -c "$w/postfix" -e inet_interfaces=127.0.0.1 inet_protocols=ipv4 \
+    "data_directory=$w/postfix-data" myhostname=mail.portscan.test
+  mkdir -p "$w/postfix-data" && chown postfix "$w/postfix-data"
+  run postfix /usr/sbin/postfix -c "$w/postfix" start-fg
+}
+start_exim() {
+  id Debian-exim > /dev/null 2>&1 || return 1 # its user, made by exim4-base's postinst
+  mkdir -p "$w/exim-spool" && chown Debian-exim "$w/exim-spool"
+  printf 'primary_hostname = mail.portscan.test\nspool_directory = %s/exim-spool\nlog_file_path = %s/log/exim-%%s.log\nacl_smtp_rcpt = acl_check_rcpt\nbegin acl\nacl_check_rcpt:\n  deny\n' "$w" "$w" > "$w/exim.conf"
+  run exim "$x/usr/sbin/exim4" -bdf -oX 2525 -oP "$w/exim.pid" -C "$w/exim.conf"
+}
+start_dovecot() {
+  cat > "$w/dovecot.conf" << EOF
+protocols = imap pop3
+listen = 127.0.0.1
+base_dir = $w/dovecot-run
+log_path = /dev/stderr
+ssl = yes
+ssl_cert = <$w/tls.crt
+ssl_key = <$w/tls.key
+mail_location = maildir:$w/mail/%u
+passdb {
+  driver = static
+  args = password=portscan-check
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$w/mail/%u
+}
+EOF
+  run dovecot /usr/sbin/dovecot -F -c "$w/dovecot.conf"
+}
+start_mariadb() {
+  mariadb-install-db --datadir="$w/mysql" --user=root --auth-root-authentication-method=normal \
+    --skip-test-db > "$w/log/mariadb-install.log" 2>&1
+  run mariadb /usr/sbin/mariadbd --no-defaults --datadir="$w/mysql" --user=root \
+    --socket="$w/mysql.sock" --pid-file="$w/mysql.pid" --bind-address=127.0.0.1 --port=3306 \
+    --skip-name-resolve
+}
+start_postgresql() {
+  mkdir -p "$w/pg" "$w/pgsock" && chown postgres "$w/pg" "$w/pgsock"
+  runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$w/pg" -U postgres > "$w/log/initdb.log" 2>&1
+  run postgresql runuser -u postgres -- /usr/lib/postgresql/15/bin/postgres -D "$w/pg" \
+    -h 127.0.0.1 -p 5432 -k "$w/pgsock"
+}
+start_redis() {
+  run redis /usr/bin/redis-server --port 6379 --bind 127.0.0.1 --daemonize no --save '' --dir "$w"
+}
+start_memcached() { run memcached /usr/bin/memcached -u nobody -l 127.0.0.1 -p 11211 -U 0; }
+start_mosquitto() {
+  printf 'listener 1883 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n' > "$w/mosquitto.conf"
+  run mosquitto /usr/sbin/mosquitto -c "$w/mosquitto.conf"
+}
+start_rabbitmq() {
+  mkdir -p "$w/rabbitmq" && chown rabbitmq "$w/rabbitmq"
+  run rabbitmq runuser -u rabbitmq -- env HOME="$w/rabbitmq" RABBITMQ_MNESIA_BASE="$w/rabbitmq/mnesia" \
+    RABBITMQ_LOG_BASE="$w/rabbitmq" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=5672 \
+    RABBITMQ_NODENAME=rabbit@localhost RABBITMQ_DIST_PORT=25672 \
+    /usr/lib/rabbitmq/bin/rabbitmq-server
+}
+start_slapd() {
+  mkdir -p "$w/ldap" && chown openldap "$w/ldap"
+  cat > "$w/slapd.conf" << EOF
+include /etc/ldap/schema/core.schema
+pidfile $w/ldap/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+suffix "dc=portscan,dc=test"
+directory $w/ldap
+EOF
+  run slapd /usr/sbin/slapd -d 0 -u openldap -g openldap -h ldap://127.0.0.1:389/ -f "$w/slapd.conf"
+}
+start_dnsmasq() {
+  run dnsmasq /usr/sbin/dnsmasq -k -C /dev/null --port=53 --listen-address=127.0.0.1 \
+    --bind-interfaces --no-resolv --no-hosts --user=nobody --pid-file="$w/dnsmasq.pid"
+}
+start_bind9() {
+  mkdir -p "$w/named" && chown bind "$w/named"
+  printf 'options { directory "%s/named"; listen-on port 5300 { 127.0.0.1; }; listen-on-v6 { none; }; pid-file none; recursion no; };\n' "$w" > "$w/named.conf"
+  run bind9 /usr/sbin/named -f -u bind -c "$w/named.conf"
+}
+start_ntpsec() {
+  # No time sources: ntpd never disciplines the clock, it only answers.
+  printf 'driftfile %s/ntp.drift\n' "$w" > "$w/ntp.conf"
+  run ntpsec /usr/sbin/ntpd -n -c "$w/ntp.conf" -p "$w/ntp.pid"
+}
+start_snmpd() {
+  printf 'rocommunity public 127.0.0.1\n' > "$w/snmpd.conf"
+  run snmpd /usr/sbin/snmpd -f -Lo -C -c "$w/snmpd.conf" -p "$w/snmpd.pid" udp:127.0.0.1:161
+}
+start_rsync() {
+  printf 'pid file = %s/rsyncd.pid\nuse chroot = no\n[pub]\n  path = %s/www\n  read only = yes\n' "$w" "$w" > "$w/rsyncd.conf"
+  run rsync /usr/bin/rsync --daemon --no-detach --address=127.0.0.1 --port=873 --config="$w/rsyncd.conf"
+}
+start_telnetd() {
+  printf 'telnet stream tcp nowait root /usr/sbin/telnetd telnetd\n' > "$w/inetd.conf"
+  run telnetd /usr/sbin/inetutils-inetd -d "$w/inetd.conf"
+}
+start_vnc() {
+  run vnc /usr/bin/Xtigervnc :1 -rfbport 5901 -interface 127.0.0.1 -SecurityTypes None -nolisten tcp
+}
+start_samba() {
+  mkdir -p "$w/samba"/{lock,state,cache,private,pid}
+  cat > "$w/smb.conf" << EOF
+[global]
+  interfaces = lo
+  bind interfaces only = yes
+  smb ports = 445
+  lock directory = $w/samba/lock
+  state directory = $w/samba/state
+  cache directory = $w/samba/cache
+  private dir = $w/samba/private
+  pid directory = $w/samba/pid
+  ncalrpc dir = $w/samba/ncalrpc
+  disable spoolss = yes
+  load printers = no
+EOF
+  run samba /usr/sbin/smbd -F --no-process-group --debug-stdout -s "$w/smb.conf"
+}
+start_kamailio() {
+  cat > "$w/kamailio.cfg" << EOF
+#!KAMAILIO
+listen=udp:127.0.0.1:5060
+listen=tcp:127.0.0.1:5060
+children=1
+tcp_children=1
+mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+loadmodule "sl.so"
+request_route { sl_send_reply("200", "OK"); }
+EOF
+  run kamailio /usr/sbin/kamailio -DD -E -f "$w/kamailio.cfg" -P "$w/kamailio.pid" -Y "$w"
+}
+start_ngircd() {
+  printf '[Global]\nName = irc.portscan.test\nInfo = portscan check\nListen = 127.0.0.1\nPorts = 6667\nServerUID = nobody\nServerGID = nogroup\nPidFile = %s/ngircd.pid\n[Options]\nPAM = no\nDNS = no\nIdent = no\n' "$w" > "$w/ngircd.conf"
+  run ngircd /usr/sbin/ngircd -n -f "$w/ngircd.conf"
+}
+start_prosody() {
+  mkdir -p "$w/prosody" && chown prosody "$w/prosody"
+  cat > "$w/prosody.cfg.lua" << EOF
+pidfile = "$w/prosody/prosody.pid"
+data_path = "$w/prosody"
+daemonize = false
+interfaces = { "127.0.0.1" }
+c2s_ports = { 5222 }
+s2s_ports = { }
+log = { { levels = { min = "warn" }, to = "console" } }
+modules_enabled = { "disco" }
+VirtualHost "localhost"
+EOF
+  run prosody runuser -u prosody -- /usr/bin/prosody --config "$w/prosody.cfg.lua" -F
+}
+start_git-daemon() {
+  mkdir -p "$w/git" && git init -q --bare "$w/git/portscan.git"
+  run git-daemon git daemon --listen=127.0.0.1 --port=9418 --base-path="$w/git" --export-all --reuseaddr
+}
+start_nats() { run nats /usr/sbin/nats-server -a 127.0.0.1 -p 4222; }
+start_squid() {
+  printf 'http_port 127.0.0.1:3128\npid_filename %s/squid.pid\ncache_log stdio:%s/log/squid-cache.log\naccess_log none\nhttp_access allow localhost\nhttp_access deny all\ncoredump_dir %s\n' "$w" "$w" "$w" > "$w/squid.conf"
+  run squid /usr/sbin/squid -N -f "$w/squid.conf"
+}
+start_tinyproxy() {
+  printf 'User nobody\nGroup nogroup\nPort 8888\nListen 127.0.0.1\nAllow 127.0.0.1\nTimeout 60\n' > "$w/tinyproxy.conf"
+  run tinyproxy /usr/bin/tinyproxy -d -c "$w/tinyproxy.conf"
+}
+start_haproxy() {
+  printf 'defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\nfrontend web\n  bind 127.0.0.1:8084\n  default_backend none\nbackend none\n  server down 127.0.0.1:9 disabled\n' > "$w/haproxy.cfg"
+  run haproxy /usr/sbin/haproxy -db -f "$w/haproxy.cfg"
+}
+start_varnish() {
+  run varnish /usr/sbin/varnishd -F -a 127.0.0.1:6081 -b 127.0.0.1:9 -n "$w/varnish" -s malloc,16m \
+    -T 127.0.0.1:0
+}
+start_dante() {
+  printf 'logoutput: stderr\ninternal: 127.0.0.1 port = 1080\nexternal: lo\nsocksmethod: none\nclientmethod: none\nuser.privileged: root\nuser.unprivileged: nobody\nclient pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }\nsocks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }\n' > "$w/danted.conf"
+  run dante /usr/sbin/danted -f "$w/danted.conf" -p "$w/danted.pid"
+}
+start_microsocks() { run microsocks /usr/bin/microsocks -i 127.0.0.1 -p 1081; }
+start_openvpn() {
+  run openvpn /usr/sbin/openvpn --mode server --tls-server --proto tcp-server --local 127.0.0.1 \
+    --port 1194 --dev tun --ca "$w/tls.crt" --cert "$w/tls.crt" --key "$w/tls.key" --dh none \
+    --verb 1
+}
+start_rpcbind() { run rpcbind /usr/sbin/rpcbind -f; } # -h 127.0.0.1 aborts (double free) in 1.2.6
+start_beanstalkd() { run beanstalkd /usr/bin/beanstalkd -l 127.0.0.1 -p 11300; }
+start_gearmand() {
+  run gearmand /usr/sbin/gearmand -L 127.0.0.1 -p 4730 --log-file=stderr --pid-file="$w/gearmand.pid"
+}
+start_svnserve() {
+  svnadmin create "$w/svn"
+  run svnserve /usr/bin/svnserve -d --foreground --listen-host 127.0.0.1 --listen-port 3690 -r "$w/svn"
+}
+start_apt-cacher-ng() {
+  mkdir -p "$w/acng/cache" "$w/acng/log" && chown -R apt-cacher-ng "$w/acng"
+  run apt-cacher-ng runuser -u apt-cacher-ng -- /usr/sbin/apt-cacher-ng -c /etc/apt-cacher-ng \
+    ForeGround=1 Port=3142 BindAddress=127.0.0.1 CacheDir="$w/acng/cache" LogDir="$w/acng/log" \
+    PidFile="$w/acng/pid" SocketPath="$w/acng/socket"
+}
+start_mpd() {
+  mkdir -p "$w/mpd/music"
+  printf 'music_directory "%s/mpd/music"\ndb_file "%s/mpd/db"\nstate_file "%s/mpd/state"\nbind_to_address "127.0.0.1"\nport "6600"\nuser "root"\naudio_output {\n type "null"\n name "null"\n}\n' "$w" "$w" "$w" > "$w/mpd.conf"
+  run mpd /usr/bin/mpd --no-daemon --stderr "$w/mpd.conf"
+}
+
+# Packages that conflict with an installed one (the FTP servers, exim4 beside postfix) can still be
+# checked from their .deb in apt's cache (`apt-get install --download-only PKG`): unpacked into
+# the work directory and run from there ($x is that root, empty for installed packages).
+started=() skipped=()
+for entry in "${services[@]}"; do
+  IFS='|' read -r name ports pkg bin <<< "$entry"
+  if [ -n "$only" ] && [[ "$only" != *",$name,"* ]]; then continue; fi
+  x=""
+  version=$(dpkg-query -W -f='${db:Status-Abbrev}|${Version}' "$pkg" 2> /dev/null | sed -n 's/^ii *|//p')
+  deb=$(compgen -G "/var/cache/apt/archives/${pkg}_*.deb" | tail -1 || true)
+  if [ ! -x "$bin" ] && [ -n "$deb" ]; then
+    x="$w/extract/$pkg"
+    mkdir -p "$x" && dpkg-deb -x "$deb" "$x"
+    version="$(dpkg-deb -f "$deb" Version) (unpacked .deb)"
+  fi
+  if [ ! -x "$x$bin" ]; then skipped+=("$name ($pkg not installed)"); continue; fi
+  if ! "start_$name"; then skipped+=("$name (cannot start here: see start_$name)"); continue; fi
+  started+=("$entry|$version")
+done
+
+# Wait until every started service listens (slow ones: mariadb, rabbitmq, samba), at most 60 s.
+tcp_ports=() udp_ports=()
+for entry in "${started[@]}"; do
+  IFS='|' read -r name ports pkg bin version <<< "$entry"
+  proto=T
+  for p in ${ports//,/ }; do
+    case "$p" in T:*) proto=T; p=${p#T:} ;; U:*) proto=U; p=${p#U:} ;; esac
+    if [ "$proto" = T ]; then tcp_ports+=("$p"); else udp_ports+=("$p"); fi
+  done
+done
+for _ in $(seq 60); do
+  listening=$(ss -Hltn | awk '{print $4}' | sed 's/.*://' | sort -u)
+  missing=0
+  for p in "${tcp_ports[@]}"; do grep -qx "$p" <<< "$listening" || missing=1; done
+  [ "$missing" = 0 ] && break
+  sleep 1
+done
+
+spec="T:$(IFS=,; echo "${tcp_ports[*]}")"
+[ ${#udp_ports[@]} -gt 0 ] && spec="$spec,U:$(IFS=,; echo "${udp_ports[*]}")"
+scan=(-sT -sV -n -Pn --versiondb "$db" -p "$spec" -oX "$w/nmap.xml" 127.0.0.1)
+[ ${#udp_ports[@]} -gt 0 ] && scan=(-sU "${scan[@]}")
+echo "nmap ${scan[*]}" | sed "s|$w/nmap.xml|nmap.xml|"
+start=$(date +%s.%N)
+nmap "${scan[@]}" > "$w/nmap.txt" 2>&1 || { cat "$w/nmap.txt"; }
+echo "nmap took $(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f') s"
+
+python3 - "$w/nmap.xml" "${started[@]}" << 'EOF'
+import sys, xml.etree.ElementTree as ET
+ports = {}
+for p in ET.parse(sys.argv[1]).getroot().iter("port"):
+    s = p.find("service"); st = p.find("state").get("state")
+    key = ("T" if p.get("protocol") == "tcp" else "U") + ":" + p.get("portid")
+    if s is None: ports[key] = (st, "", "", "", ""); continue
+    name = ("ssl/" if s.get("tunnel") == "ssl" else "") + s.get("name", "")
+    if s.get("method") != "probed": name += " (table)"
+    cpe = " ".join(c.text for c in s.findall("cpe"))
+    ports[key] = (st, name, s.get("product", ""), s.get("version", ""), "; ".join(x for x in [s.get("extrainfo", ""), cpe] if x))
+print("| Service | Port | Debian package | nmap: service | product | version | extra info, cpe |")
+print("|---|---|---|---|---|---|---|")
+for entry in sys.argv[2:]:
+    name, spec, pkg, _, ver = entry.split("|")
+    proto = "T"
+    for p in spec.split(","):
+        if ":" in p: proto, p = p.split(":")
+        key = f"{proto}:{p}"
+        st, svc, prod, v, extra = ports.get(key, ("not scanned", "", "", "", ""))
+        if st not in ("open", "open|filtered"): svc = st
+        print(f"| {name} | {'udp' if proto == 'U' else 'tcp'}/{p} | {pkg} {ver} | {svc} | {prod} | {v} | {extra} |")
+EOF
+for s in "${skipped[@]}"; do echo "skipped: $s"; done
+
+if [ "$keep" = 1 ]; then
+  echo "services kept running; enter with: nsenter -t \$(pgrep -f 'service-db-check.sh.*--inside' | tail -1) -n -p -m"
+  echo "work directory: $w (logs in $w/log); stop with Ctrl-C or kill"
+  trap 'exit 0' INT TERM
+  wait "${pids[@]}" 2> /dev/null || true
+fi
