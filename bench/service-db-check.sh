@@ -171,7 +171,7 @@ index-file.names = ( "index.html" )
 EOF
   run lighttpd /usr/sbin/lighttpd -D -f "$w/lighttpd.conf"
 }
-start_python-http() { run python-http python3 -m http.server 8000 --bind 127.0.0.1 --directory "$w/www"; }
+start_python-http() { run python-http /usr/bin/python3 -m http.server 8000 --bind 127.0.0.1 --directory "$w/www"; }
 start_caddy() {
   printf '{\n admin off\n auto_https off\n}\nhttp://127.0.0.1:8083 {\n respond "portscan"\n}\n' > "$w/Caddyfile"
   run caddy env HOME="$w" XDG_DATA_HOME="$w" XDG_CONFIG_HOME="$w" \
@@ -194,7 +194,6 @@ ScoreboardFile $w/proftpd.scoreboard
 DelayTable none
 WtmpLog off
 UseReverseDNS off
-IdentLookups off
 EOF
   run proftpd "$x/usr/sbin/proftpd" -n -q -c "$w/proftpd.conf"
 }
@@ -208,8 +207,8 @@ start_postfix() {
 }
 start_exim() {
   id Debian-exim > /dev/null 2>&1 || return 1 # its user, made by exim4-base's postinst
-  mkdir -p "$w/exim-spool" && chown Debian-exim "$w/exim-spool"
-  printf 'primary_hostname = mail.portscan.test\nspool_directory = %s/exim-spool\nlog_file_path = %s/log/exim-%%s.log\nacl_smtp_rcpt = acl_check_rcpt\nbegin acl\nacl_check_rcpt:\n  deny\n' "$w" "$w" > "$w/exim.conf"
+  mkdir -p "$w/exim-spool" "$w/exim-log" && chown Debian-exim "$w/exim-spool" "$w/exim-log"
+  printf 'primary_hostname = mail.portscan.test\nspool_directory = %s/exim-spool\nlog_file_path = %s/exim-log/%%s.log\nacl_smtp_rcpt = acl_check_rcpt\nbegin acl\nacl_check_rcpt:\n  deny\n' "$w" "$w" > "$w/exim.conf"
   run exim "$x/usr/sbin/exim4" -bdf -oX 2525 -oP "$w/exim.pid" -C "$w/exim.conf"
 }
 start_dovecot() {
@@ -406,15 +405,15 @@ start_mpd() {
 }
 
 # Packages that conflict with an installed one (the FTP servers, exim4 beside postfix) can still be
-# checked from their .deb in apt's cache (`apt-get install --download-only PKG`): unpacked into
-# the work directory and run from there ($x is that root, empty for installed packages).
+# checked from their .deb, fetched with `cd /var/cache/service-db-check && apt-get download PKG`:
+# unpacked into the work directory and run from there ($x is that root, empty when installed).
 started=() skipped=()
 for entry in "${services[@]}"; do
   IFS='|' read -r name ports pkg bin <<< "$entry"
   if [ -n "$only" ] && [[ "$only" != *",$name,"* ]]; then continue; fi
   x=""
-  version=$(dpkg-query -W -f='${db:Status-Abbrev}|${Version}' "$pkg" 2> /dev/null | sed -n 's/^ii *|//p')
-  deb=$(compgen -G "/var/cache/apt/archives/${pkg}_*.deb" | tail -1 || true)
+  version=$(dpkg-query -W -f='${db:Status-Abbrev}|${Version}' "$pkg" 2> /dev/null | sed -n 's/^ii *|//p' || true)
+  deb=$(compgen -G "/var/cache/service-db-check/${pkg}_*.deb" | tail -1 || true)
   if [ ! -x "$bin" ] && [ -n "$deb" ]; then
     x="$w/extract/$pkg"
     mkdir -p "$x" && dpkg-deb -x "$deb" "$x"
@@ -445,9 +444,13 @@ done
 
 spec="T:$(IFS=,; echo "${tcp_ports[*]}")"
 [ ${#udp_ports[@]} -gt 0 ] && spec="$spec,U:$(IFS=,; echo "${udp_ports[*]}")"
-scan=(-sT -sV -n -Pn --versiondb "$db" -p "$spec" -oX "$w/nmap.xml" 127.0.0.1)
+# nmap -sV also runs its NSE "version" scripts (snmp-info, amqp-info, rpcinfo, mqtt-subscribe...),
+# which rewrite what the database found. A data directory whose scripts/script.db is empty turns
+# them off (nmap finds everything else in its usual directory), so the table shows the database alone.
+mkdir -p "$w/nmapdata/scripts" && : > "$w/nmapdata/scripts/script.db"
+scan=(-sT -sV -n -Pn --datadir "$w/nmapdata" --versiondb "$db" -p "$spec" -oX "$w/nmap.xml" 127.0.0.1)
 [ ${#udp_ports[@]} -gt 0 ] && scan=(-sU "${scan[@]}")
-echo "nmap ${scan[*]}" | sed "s|$w/nmap.xml|nmap.xml|"
+echo "nmap ${scan[*]}" | sed "s|$w/||g"
 start=$(date +%s.%N)
 nmap "${scan[@]}" > "$w/nmap.txt" 2>&1 || { cat "$w/nmap.txt"; }
 echo "nmap took $(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f') s"
