@@ -83,6 +83,19 @@ services=(
   "svnserve|T:3690|subversion|/usr/bin/svnserve"
   "apt-cacher-ng|T:3142|apt-cacher-ng|/usr/sbin/apt-cacher-ng"
   "mpd|T:6600|mpd|/usr/bin/mpd"
+  "gst-rtsp|T:8554|gir1.2-gst-rtsp-server-1.0|/usr/lib/x86_64-linux-gnu/girepository-1.0/GstRtspServer-1.0.typelib"
+  "xrdp|T:3389|xrdp|/usr/sbin/xrdp"
+  "upsd|T:3493|nut-server|/lib/nut/upsd"
+  "icecast|T:8010|icecast2|/usr/bin/icecast2"
+  "inspircd|T:6668|inspircd|/usr/sbin/inspircd"
+  "unbound|T:5301,U:5301|unbound|/usr/sbin/unbound"
+  "cups|T:631|cups-daemon|/usr/sbin/cupsd"
+  "zookeeper|T:2181|zookeeperd|/usr/share/zookeeper/bin/zkServer.sh"
+  "privoxy|T:8118|privoxy|/usr/sbin/privoxy"
+  "dropbear|T:2222|dropbear-bin|/usr/sbin/dropbear"
+  "gunicorn|T:8085|gunicorn|/usr/bin/gunicorn"
+  "werkzeug|T:8086|python3-werkzeug|/usr/lib/python3/dist-packages/werkzeug/__init__.py"
+  "tornado|T:8087|python3-tornado|/usr/lib/python3/dist-packages/tornado/__init__.py"
 )
 
 if [ "$list" = 1 ]; then printf '%s\n' "${services[@]}" | cut -d'|' -f1-3 | tr '|' '\t'; exit 0; fi
@@ -404,6 +417,94 @@ start_mpd() {
   run mpd /usr/bin/mpd --no-daemon --stderr "$w/mpd.conf"
 }
 
+start_gst-rtsp() {
+  run gst-rtsp /usr/bin/python3 -c '
+import gi
+gi.require_version("Gst", "1.0"); gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer
+Gst.init(None)
+server = GstRtspServer.RTSPServer(); server.set_address("127.0.0.1"); server.set_service("8554")
+factory = GstRtspServer.RTSPMediaFactory(); factory.set_launch("( videotestsrc ! rtpvrawpay name=pay0 )")
+server.get_mount_points().add_factory("/test", factory); server.attach(None)
+GLib.MainLoop().run()'
+}
+start_xrdp() {
+  mkdir -p /run/xrdp
+  [ -s /etc/xrdp/rsakeys.ini ] || return 1 # made by xrdp's postinst (xrdp-keygen)
+  run xrdp /usr/sbin/xrdp --nodaemon --port 3389
+}
+start_upsd() {
+  mkdir -p "$w/nut/state"
+  printf '[dummy]\n  driver = dummy-ups\n  port = dummy.dev\n' > "$w/nut/ups.conf" # no driver runs: upsd only needs one UPS named
+  : > "$w/nut/upsd.users"
+  printf 'LISTEN 127.0.0.1 3493\n' > "$w/nut/upsd.conf"
+  printf 'MODE=netserver\n' > "$w/nut/nut.conf"
+  chown -R nut "$w/nut" && chmod 640 "$w/nut/upsd.users"
+  run upsd env NUT_CONFPATH="$w/nut" NUT_STATEPATH="$w/nut/state" /lib/nut/upsd -F -u nut
+}
+start_icecast() {
+  mkdir -p "$w/icecast" && chown icecast2 "$w/icecast"
+  sed -e 's|<port>8000</port>|<port>8010</port>|' -e "s|<logdir>[^<]*</logdir>|<logdir>$w/icecast</logdir>|" \
+    -e 's|<!-- <bind-address>127.0.0.1</bind-address> -->|<bind-address>127.0.0.1</bind-address>|' \
+    /etc/icecast2/icecast.xml > "$w/icecast.xml"
+  run icecast runuser -u icecast2 -- /usr/bin/icecast2 -c "$w/icecast.xml"
+}
+start_inspircd() {
+  mkdir -p "$w/inspircd"
+  cat > "$w/inspircd/inspircd.conf" << EOF
+<server name="irc2.portscan.test" description="portscan check" network="portscan">
+<admin name="portscan" nick="portscan" email="portscan@portscan.test">
+<bind address="127.0.0.1" port="6668" type="clients">
+<connect name="main" allow="*" maxchans="20" timeout="20" pingfreq="120" hardsendq="1M" softsendq="8192" recvq="8K" threshold="10" commandrate="1000" fakelag="on" localmax="10" globalmax="10" useident="no" limit="100" modes="+x">
+<pid file="$w/inspircd/inspircd.pid">
+<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="$w/inspircd/ircd.log">
+EOF
+  chown -R irc "$w/inspircd"
+  run inspircd runuser -u irc -- /usr/sbin/inspircd --nofork --config="$w/inspircd/inspircd.conf"
+}
+start_unbound() {
+  printf 'server:\n  interface: 127.0.0.1@5301\n  do-daemonize: no\n  username: ""\n  chroot: ""\n  directory: "%s"\n  pidfile: "%s/unbound.pid"\n  use-syslog: no\n  do-ip6: no\nremote-control:\n  control-enable: no\n' "$w" "$w" > "$w/unbound.conf"
+  run unbound /usr/sbin/unbound -d -c "$w/unbound.conf"
+}
+start_cups() {
+  mkdir -p /run/cups/certs
+  printf 'Listen 127.0.0.1:631\nWebInterface yes\n<Location />\n  Order allow,deny\n  Allow localhost\n</Location>\n' > "$w/cupsd.conf"
+  run cups /usr/sbin/cupsd -f -c "$w/cupsd.conf"
+}
+start_zookeeper() {
+  mkdir -p "$w/zk/data"
+  printf 'dataDir=%s/zk/data\nclientPort=2181\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\ntickTime=2000\n' "$w" > "$w/zk/zoo.cfg"
+  cp /etc/zookeeper/conf/log4j.properties "$w/zk/" 2> /dev/null || true
+  chown -R zookeeper "$w/zk"
+  run zookeeper runuser -u zookeeper -- env ZOOCFGDIR="$w/zk" ZOO_LOG_DIR="$w/zk" \
+    /usr/share/zookeeper/bin/zkServer.sh start-foreground "$w/zk/zoo.cfg"
+}
+start_privoxy() {
+  printf 'confdir /etc/privoxy\nlogdir %s\nlisten-address 127.0.0.1:8118\n' "$w" > "$w/privoxy.conf"
+  run privoxy /usr/sbin/privoxy --no-daemon "$w/privoxy.conf"
+}
+start_dropbear() {
+  dropbearkey -t ed25519 -f "$w/dropbear_ed25519_key" > /dev/null 2>&1
+  run dropbear /usr/sbin/dropbear -F -E -p 127.0.0.1:2222 -r "$w/dropbear_ed25519_key"
+}
+start_gunicorn() {
+  printf 'def app(environ, start_response):\n    start_response("200 OK", [("Content-Type", "text/plain")])\n    return [b"portscan"]\n' > "$w/wsgi_app.py"
+  run gunicorn /usr/bin/gunicorn --chdir "$w" -b 127.0.0.1:8085 wsgi_app:app
+}
+start_werkzeug() {
+  run werkzeug /usr/bin/python3 -c 'from werkzeug.serving import run_simple
+from werkzeug.wrappers import Response
+run_simple("127.0.0.1", 8086, Response("portscan"))'
+}
+start_tornado() {
+  run tornado /usr/bin/python3 -c 'import asyncio, tornado.web
+class Main(tornado.web.RequestHandler):
+    def get(self): self.write("portscan")
+async def main():
+    tornado.web.Application([("/", Main)]).listen(8087, "127.0.0.1"); await asyncio.Event().wait()
+asyncio.run(main())'
+}
+
 # Packages that conflict with an installed one (the FTP servers, exim4 beside postfix) can still be
 # checked from their .deb, fetched with `cd /var/cache/service-db-check && apt-get download PKG`:
 # unpacked into the work directory and run from there ($x is that root, empty when installed).
@@ -419,7 +520,7 @@ for entry in "${services[@]}"; do
     mkdir -p "$x" && dpkg-deb -x "$deb" "$x"
     version="$(dpkg-deb -f "$deb" Version) (unpacked .deb)"
   fi
-  if [ ! -x "$x$bin" ]; then skipped+=("$name ($pkg not installed)"); continue; fi
+  if [ ! -e "$x$bin" ]; then skipped+=("$name ($pkg not installed)"); continue; fi
   if ! "start_$name"; then skipped+=("$name (cannot start here: see start_$name)"); continue; fi
   started+=("$entry|$version")
 done
