@@ -1,28 +1,31 @@
 #!/usr/bin/env bash
 # Checks portscan's service probe database against real services, with nmap itself as the judge.
 #
-#   sudo bench/service-db-check.sh [--db FILE] [--only ssh,nginx,...] [--keep] [--list]
+#   sudo bench/service-db-check.sh [--db FILE] [--only ssh,nginx,...] [--moved] [--keep] [--list]
 #
 # It makes a private network, PID and mount namespace (so nothing here is reachable from outside,
 # /run is private, and every daemon dies with the namespace), starts each installed service in the
 # foreground on its own loopback port, runs `nmap -sV --versiondb FILE` on those ports, and prints a
 # table: what nmap reports with the database beside what the Debian package says it installed.
-# Services whose package is not installed are listed as skipped. --keep leaves the services
-# running until interrupted (enter with `nsenter -t PID -n -p -m`, PID printed) to capture what a
+# Services whose package is not installed are listed as skipped. --moved scans the TCP services a
+# second time on port+30000 (socat forwarders), where no probe's ports line names them, so the
+# probes are chosen by rarity as for a service on an unusual port. --keep leaves the services
+# running until interrupted (the command to enter the namespace is printed) to capture what a
 # service sends with bench/service-grab.py. Needs root (the daemons run as their own users).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 db="$here/../Worker/ServiceDetection/portscan-service-probes"
-only="" keep=0 list=0
+only="" keep=0 list=0 moved=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db=$(realpath "$2"); shift 2 ;;
     --only) only=",$2,"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --moved) moved=1; shift ;;
     --list) list=1; shift ;;
     --inside) inside=1; shift ;;
-    *) echo "usage: $0 [--db FILE] [--only svc,svc] [--keep] [--list]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--db FILE] [--only svc,svc] [--moved] [--keep] [--list]" >&2; exit 2 ;;
   esac
 done
 
@@ -32,6 +35,7 @@ if [ "${inside:-0}" != 1 ] && [ "$list" != 1 ]; then
   args=(--db "$db" --inside)
   [ -n "$only" ] && args+=(--only "${only:1:-1}")
   [ "$keep" = 1 ] && args+=(--keep)
+  [ "$moved" = 1 ] && args+=(--moved)
   exec unshare --net --pid --mount --fork --mount-proc "$0" "${args[@]}"
 fi
 
@@ -543,20 +547,23 @@ for _ in $(seq 60); do
   sleep 1
 done
 
-spec="T:$(IFS=,; echo "${tcp_ports[*]}")"
-[ ${#udp_ports[@]} -gt 0 ] && spec="$spec,U:$(IFS=,; echo "${udp_ports[*]}")"
 # nmap -sV also runs its NSE "version" scripts (snmp-info, amqp-info, rpcinfo, mqtt-subscribe...),
 # which rewrite what the database found. A data directory whose scripts/script.db is empty turns
 # them off (nmap finds everything else in its usual directory), so the table shows the database alone.
 mkdir -p "$w/nmapdata/scripts" && : > "$w/nmapdata/scripts/script.db"
-scan=(-sT -sV -n -Pn --datadir "$w/nmapdata" --versiondb "$db" -p "$spec" -oX "$w/nmap.xml" 127.0.0.1)
-[ ${#udp_ports[@]} -gt 0 ] && scan=(-sU "${scan[@]}")
-echo "nmap ${scan[*]}" | sed "s|$w/||g"
-start=$(date +%s.%N)
-nmap "${scan[@]}" > "$w/nmap.txt" 2>&1 || { cat "$w/nmap.txt"; }
-echo "nmap took $(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f') s"
 
-python3 - "$w/nmap.xml" "${started[@]}" << 'EOF'
+scan_and_tabulate() { # offset: TCP ports are scanned at port+offset (0, or the --moved forwarders)
+  local offset=$1 spec tcp=() p start
+  for p in "${tcp_ports[@]}"; do tcp+=($((p + offset))); done
+  spec="T:$(IFS=,; echo "${tcp[*]}")"
+  if [ "$offset" = 0 ] && [ ${#udp_ports[@]} -gt 0 ]; then spec="$spec,U:$(IFS=,; echo "${udp_ports[*]}")"; fi
+  local scan=(-sT -sV -n -Pn --datadir "$w/nmapdata" --versiondb "$db" -p "$spec" -oX "$w/nmap.xml" 127.0.0.1)
+  if [[ "$spec" == *U:* ]]; then scan=(-sU "${scan[@]}"); fi
+  echo "nmap ${scan[*]}" | sed "s|$w/||g"
+  start=$(date +%s.%N)
+  nmap "${scan[@]}" > "$w/nmap.txt" 2>&1 || cat "$w/nmap.txt"
+  echo "nmap took $(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f') s"
+  python3 - "$w/nmap.xml" "$offset" "${started[@]}" << 'EOF'
 import sys, xml.etree.ElementTree as ET
 ports = {}
 for p in ET.parse(sys.argv[1]).getroot().iter("port"):
@@ -567,18 +574,34 @@ for p in ET.parse(sys.argv[1]).getroot().iter("port"):
     if s.get("method") != "probed": name += " (table)"
     cpe = " ".join(c.text for c in s.findall("cpe"))
     ports[key] = (st, name, s.get("product", ""), s.get("version", ""), "; ".join(x for x in [s.get("extrainfo", ""), cpe] if x))
+offset = int(sys.argv[2])
 print("| Service | Port | Debian package | nmap: service | product | version | extra info, cpe |")
 print("|---|---|---|---|---|---|---|")
-for entry in sys.argv[2:]:
+for entry in sys.argv[3:]:
     name, spec, pkg, _, ver = entry.split("|")
     proto = "T"
     for p in spec.split(","):
         if ":" in p: proto, p = p.split(":")
-        key = f"{proto}:{p}"
-        st, svc, prod, v, extra = ports.get(key, ("not scanned", "", "", "", ""))
+        if offset and proto == "U": continue
+        shown = int(p) + (offset if proto == "T" else 0)
+        st, svc, prod, v, extra = ports.get(f"{proto}:{shown}", ("not scanned", "", "", "", ""))
         if st not in ("open", "open|filtered"): svc = st
-        print(f"| {name} | {'udp' if proto == 'U' else 'tcp'}/{p} | {pkg} {ver} | {svc} | {prod} | {v} | {extra} |")
+        where = f"{p} as {shown}" if offset else p
+        print(f"| {name} | {'udp' if proto == 'U' else 'tcp'}/{where} | {pkg} {ver} | {svc} | {prod} | {v} | {extra} |")
 EOF
+}
+scan_and_tabulate 0
+if [ "$moved" = 1 ]; then
+  # The same TCP services again, forwarded from port+30000 (where no probe lists them), so
+  # nmap finds them through the rarity order instead of the probes' ports lines.
+  for p in "${tcp_ports[@]}"; do
+    socat TCP-LISTEN:$((p + 30000)),bind=127.0.0.1,fork,reuseaddr TCP:127.0.0.1:"$p" > /dev/null 2>&1 &
+    pids+=($!)
+  done
+  sleep 1
+  echo
+  scan_and_tabulate 30000
+fi
 for s in "${skipped[@]}"; do echo "skipped: $s"; done
 
 if [ "$keep" = 1 ]; then
