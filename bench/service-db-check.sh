@@ -68,7 +68,8 @@ services=(
   "rsync|T:873|rsync|/usr/bin/rsync"
   "telnetd|T:23|telnetd|/usr/sbin/telnetd"
   "vnc|T:5901|tigervnc-standalone-server|/usr/bin/Xtigervnc"
-  "samba|T:445|samba|/usr/sbin/smbd"
+  "xvfb|T:6002|xvfb|/usr/bin/Xvfb"
+  "samba|T:445,U:137|samba|/usr/sbin/smbd"
   "kamailio|T:5060,U:5060|kamailio|/usr/sbin/kamailio"
   "ngircd|T:6667|ngircd|/usr/sbin/ngircd"
   "prosody|T:5222|prosody|/usr/bin/prosody"
@@ -81,6 +82,7 @@ services=(
   "dante|T:1080|dante-server|/usr/sbin/danted"
   "microsocks|T:1081|microsocks|/usr/bin/microsocks"
   "openvpn|T:1194|openvpn|/usr/sbin/openvpn"
+  "openvpn-udp|U:1194|openvpn|/usr/sbin/openvpn"
   "rpcbind|T:111|rpcbind|/usr/sbin/rpcbind"
   "beanstalkd|T:11300|beanstalkd|/usr/bin/beanstalkd"
   "gearmand|T:4730|gearman-job-server|/usr/sbin/gearmand"
@@ -99,6 +101,10 @@ services=(
   "dropbear|T:2222|dropbear-bin|/usr/sbin/dropbear"
   "gunicorn|T:8085|gunicorn|/usr/bin/gunicorn"
   "werkzeug|T:8086|python3-werkzeug|/usr/lib/python3/dist-packages/werkzeug/__init__.py"
+  "h2o|T:8088|h2o|/usr/bin/h2o"
+  "mini-httpd|T:8089|mini-httpd|/usr/sbin/mini_httpd"
+  "jetty|T:8090|jetty9|/usr/share/jetty9/start.jar"
+  "tomcat|T:8091|tomcat10|/usr/share/tomcat10/bin/catalina.sh"
   "tornado|T:8087|python3-tornado|/usr/lib/python3/dist-packages/tornado/__init__.py"
 )
 
@@ -131,7 +137,9 @@ chmod 644 "$w/tls.key"
 
 run() { # name, command...: start a foreground daemon, its output in $w/log/name.log
   local name=$1; shift
-  "$@" > "$w/log/$name.log" 2>&1 &
+  # Its own session: some daemons (Samba's) signal their whole process group when they stop,
+  # which would otherwise reach this script and the shell that started it.
+  setsid "$@" > "$w/log/$name.log" 2>&1 &
   pids+=($!)
 }
 
@@ -319,12 +327,19 @@ start_telnetd() {
 start_vnc() {
   run vnc /usr/bin/Xtigervnc :1 -rfbport 5901 -interface 127.0.0.1 -SecurityTypes None -nolisten tcp
 }
+start_xvfb() { # X11 on TCP 6002, without access control (-ac), for X11Setup's answer
+  run xvfb /usr/bin/Xvfb :2 -listen tcp -ac -nolisten unix
+}
 start_samba() {
-  mkdir -p "$w/samba"/{lock,state,cache,private,pid}
+  # nmbd needs a broadcast interface: a veth pair inside the namespace (this kernel has no dummy
+  # links), one end with a private-range address. smbd and nmbd bind every address, loopback too.
+  ip link add portscan0 type veth peer name portscan1 && ip addr add 198.18.0.1/24 dev portscan0 &&
+    ip link set portscan0 up && ip link set portscan1 up
+  mkdir -p "$w/samba"/{lock,state,cache,private,pid} /run/samba
   cat > "$w/smb.conf" << EOF
 [global]
-  interfaces = lo
-  bind interfaces only = yes
+  interfaces = lo portscan0
+  bind interfaces only = no
   smb ports = 445
   lock directory = $w/samba/lock
   state directory = $w/samba/state
@@ -336,6 +351,7 @@ start_samba() {
   load printers = no
 EOF
   run samba /usr/sbin/smbd -F --no-process-group --debug-stdout -s "$w/smb.conf"
+  run nmbd /usr/sbin/nmbd -F --no-process-group --debug-stdout -s "$w/smb.conf"
 }
 start_kamailio() {
   cat > "$w/kamailio.cfg" << EOF
@@ -507,6 +523,32 @@ class Main(tornado.web.RequestHandler):
 async def main():
     tornado.web.Application([("/", Main)]).listen(8087, "127.0.0.1"); await asyncio.Event().wait()
 asyncio.run(main())'
+}
+
+start_openvpn-udp() {
+  run openvpn-udp /usr/sbin/openvpn --mode server --tls-server --proto udp --local 127.0.0.1 \
+    --port 1194 --dev tun --ca "$w/tls.crt" --cert "$w/tls.crt" --key "$w/tls.key" --dh none \
+    --verb 1
+}
+start_h2o() {
+  printf 'listen:\n  host: 127.0.0.1\n  port: 8088\nhosts:\n  default:\n    paths:\n      /:\n        file.dir: %s/www\n' "$w" > "$w/h2o.conf"
+  run h2o /usr/bin/h2o -c "$w/h2o.conf"
+}
+start_mini-httpd() {
+  run mini-httpd /usr/sbin/mini_httpd -D -h 127.0.0.1 -p 8089 -d "$w/www" -u nobody -l "$w/log/mini-httpd-access.log"
+}
+start_jetty() {
+  mkdir -p "$w/jetty/logs" && cp -r /var/lib/jetty9/start.d "$w/jetty/" 2> /dev/null || true
+  run jetty java -jar /usr/share/jetty9/start.jar jetty.home=/usr/share/jetty9 jetty.base="$w/jetty" \
+    --module=http jetty.http.host=127.0.0.1 jetty.http.port=8090
+}
+start_tomcat() {
+  mkdir -p "$w/tomcat"/{logs,temp,work,webapps}
+  cp -r /etc/tomcat10 "$w/tomcat/conf"
+  sed -i -e 's/port="8080"/port="8091" address="127.0.0.1"/' -e 's/port="8005"/port="-1"/' "$w/tomcat/conf/server.xml"
+  chown -R tomcat "$w/tomcat"
+  run tomcat runuser -u tomcat -- env CATALINA_HOME=/usr/share/tomcat10 CATALINA_BASE="$w/tomcat" \
+    CATALINA_TMPDIR="$w/tomcat/temp" /usr/share/tomcat10/bin/catalina.sh run
 }
 
 # Packages that conflict with an installed one (the FTP servers, exim4 beside postfix) can still be
