@@ -105,6 +105,13 @@ services=(
   "mini-httpd|T:8089|mini-httpd|/usr/sbin/mini_httpd"
   "jetty|T:8090|jetty9|/usr/share/jetty9/start.jar"
   "tomcat|T:8091|tomcat10|/usr/share/tomcat10/bin/catalina.sh"
+  "redis-sentinel|T:26379|redis-server|/usr/bin/redis-server"
+  "pgbouncer|T:6432|pgbouncer|/usr/sbin/pgbouncer"
+  "knot|T:5302,U:5302|knot|/usr/sbin/knotd"
+  "pdns|T:5303,U:5303|pdns-server|/usr/sbin/pdns_server"
+  "munin-node|T:4949|munin-node|/usr/sbin/munin-node"
+  "uvicorn|T:8092|python3-uvicorn|/usr/lib/python3/dist-packages/uvicorn/__init__.py"
+  "php|T:8093|php8.2-cli|/usr/bin/php"
   "tornado|T:8087|python3-tornado|/usr/lib/python3/dist-packages/tornado/__init__.py"
 )
 
@@ -549,6 +556,41 @@ start_tomcat() {
   chown -R tomcat "$w/tomcat"
   run tomcat runuser -u tomcat -- env CATALINA_HOME=/usr/share/tomcat10 CATALINA_BASE="$w/tomcat" \
     CATALINA_TMPDIR="$w/tomcat/temp" /usr/share/tomcat10/bin/catalina.sh run
+}
+
+start_redis-sentinel() {
+  printf 'port 26379\nbind 127.0.0.1\ndaemonize no\nsentinel monitor portscan 127.0.0.1 6379 1\n' > "$w/sentinel.conf"
+  run redis-sentinel /usr/bin/redis-server "$w/sentinel.conf" --sentinel
+}
+start_pgbouncer() {
+  mkdir -p "$w/pgbouncer"
+  printf '"portscan" ""\n' > "$w/pgbouncer/users.txt"
+  printf '[databases]\n* = host=127.0.0.1 port=5432\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = 6432\nunix_socket_dir =\nauth_type = trust\nauth_file = %s/pgbouncer/users.txt\n' "$w" > "$w/pgbouncer/pgbouncer.ini"
+  chown -R postgres "$w/pgbouncer"
+  run pgbouncer runuser -u postgres -- /usr/sbin/pgbouncer "$w/pgbouncer/pgbouncer.ini"
+}
+start_knot() {
+  mkdir -p "$w/knot" && chown knot "$w/knot"
+  printf 'server:\n    listen: 127.0.0.1@5302\n    rundir: "%s/knot"\n    user: knot:knot\ndatabase:\n    storage: "%s/knot"\n' "$w" "$w" > "$w/knot/knot.conf"
+  run knot /usr/sbin/knotd -c "$w/knot/knot.conf"
+}
+start_pdns() {
+  mkdir -p "$w/pdns" && : > "$w/pdns/pdns.conf" && : > "$w/pdns/named.conf" && chown -R pdns "$w/pdns"
+  run pdns /usr/sbin/pdns_server --config-dir="$w/pdns" --guardian=no --daemon=no --disable-syslog \
+    --local-address=127.0.0.1 --local-port=5303 --launch=bind --bind-config="$w/pdns/named.conf" \
+    --socket-dir="$w/pdns" --setuid=pdns --setgid=pdns
+}
+start_munin-node() {
+  printf 'log_file %s/log/munin-node-file.log\npid_file %s/munin-node.pid\nbackground 0\nsetsid 0\nuser root\ngroup root\nhost_name munin.portscan.test\nallow ^127\\.0\\.0\\.1$\nhost 127.0.0.1\nport 4949\n' "$w" "$w" > "$w/munin-node.conf"
+  run munin-node /usr/sbin/munin-node --config "$w/munin-node.conf" --foreground
+}
+start_uvicorn() {
+  printf 'async def app(scope, receive, send):\n    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})\n    await send({"type": "http.response.body", "body": b"portscan"})\n' > "$w/asgi_app.py"
+  run uvicorn /usr/bin/python3 -m uvicorn --app-dir "$w" --host 127.0.0.1 --port 8092 asgi_app:app
+}
+start_php() {
+  mkdir -p "$w/php" && printf '<?php echo "portscan";\n' > "$w/php/index.php"
+  run php /usr/bin/php -S 127.0.0.1:8093 -t "$w/php"
 }
 
 # Packages that conflict with an installed one (the FTP servers, exim4 beside postfix) can still be
