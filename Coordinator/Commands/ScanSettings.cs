@@ -22,6 +22,7 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="Shown">Which ports the reports list: nmap's default, every one (--show-closed), or only those that are or may be open (--open).</param>
 /// <param name="Reason">--reason: the text report's REASON column.</param>
 /// <param name="Probes">How workers probe: timeouts, retries, concurrency, banners, and the scan-wide --max-rate.</param>
+/// <param name="Version">-sV: version detection's intensity and database; null for none.</param>
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails (--max-worker-restarts).</param>
 /// <param name="Verbosity">The least a log line must be to reach stderr: Warning by default, Information with -v, Debug with -vv, Trace with -d.</param>
 /// <param name="StatsEvery">--stats-every: how often to print nmap's status lines on stderr; null for never.</param>
@@ -36,6 +37,7 @@ public sealed record ScanSettings(
     int? Workers,
     Schedule Schedule,
     ProbeSettings Probes,
+    VersionDetection? Version,
     int MaxWorkerRestarts,
     LaunchSettings Launch,
     string? WorkerPath,

@@ -37,6 +37,9 @@ public sealed class HostResult
     /// <summary>--host-timeout gave this host up: its unscanned ports are so for that reason (<see cref="SliceTracker.HostTimeoutReason"/>).</summary>
     public bool TimedOut { get; }
 
+    /// <summary>-sV was asked for: the reports show what version detection found.</summary>
+    public bool VersionScanned => _result.Request.Version is not null;
+
     /// <summary>Round-trip times and probe counts for this host; null when no worker sent any.</summary>
     public HostNetwork? Network { get; }
 
@@ -89,7 +92,7 @@ public sealed class HostResult
                 if (includeNotOpen || state == PortState.Open)
                 {
                     yield return state == PortState.Open
-                        ? new PortResult(transport, port, state, slice.RttAt(position), slice.BannerAt(position))
+                        ? new PortResult(transport, port, state, slice.RttAt(position), slice.BannerAt(position), service: slice.ServiceAt(position))
                         : new PortResult(transport, port, state,
                             reason: state == PortState.Unscanned && TimedOut ? PortReason.HostTimeout : slice.ReasonAt(position));
                 }

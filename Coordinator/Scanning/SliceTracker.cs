@@ -15,6 +15,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     private readonly PortState[] _states = new PortState[slice.Bounds.Count];
     private readonly Dictionary<int, double> _rttMs = [];
     private readonly Dictionary<int, string> _banners = [];
+    private readonly Dictionary<int, DetectedService> _services = [];
 
     // Only reasons a port's state does not imply (a filtered port the network rejected): few, if any.
     private readonly Dictionary<int, PortReason> _reasons = [];
@@ -68,6 +69,8 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     public double? RttAt(int position) => _rttMs.TryGetValue(position, out var rtt) ? rtt : null;
 
     public string? BannerAt(int position) => _banners.GetValueOrDefault(position);
+
+    public DetectedService? ServiceAt(int position) => _services.GetValueOrDefault(position);
 
     /// <summary>Why the port at <paramref name="position"/> is filtered, when it was rejected; null for its state's usual reason.</summary>
     public PortReason? ReasonAt(int position) => _reasons.TryGetValue(position, out var reason) ? reason : null;
@@ -136,6 +139,47 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         }
         problem = "";
         return true;
+    }
+
+    /// <summary>
+    /// Records what version detection found of a port: only of an open port the attempt itself
+    /// reported (a replacement is never given a port already decided), and only once.
+    /// </summary>
+    public bool TryRecordService(WorkerAttempt attempt, int host, Transport transport, int port, DetectedService service, out string problem)
+    {
+        var position = WorkList.PositionOf(host, transport, port);
+        var name = $"{WorkList.Hosts[host]} port {port}/{transport.ToWireName()}";
+        if (position < 0 || !Holds(position) || !attempt.Covers[position - Slice.Bounds.Start])
+        {
+            problem = $"it sent the service of {name}, which is not one it was given ({attempt.Work})";
+            return false;
+        }
+        if (_states[position - Slice.Bounds.Start] != PortState.Open)
+        {
+            problem = $"it sent the service of {name}, which it had not reported open";
+            return false;
+        }
+        if (!_services.TryAdd(position, service))
+        {
+            problem = $"it sent the service of {name} twice";
+            return false;
+        }
+        problem = "";
+        return true;
+    }
+
+    /// <summary>With -sV: how many open ports the attempt reported without sending their service.</summary>
+    public int CountUnprobed(WorkerAttempt attempt)
+    {
+        var count = 0;
+        for (var i = 0; i < _states.Length; i++)
+        {
+            if (attempt.Covers[i] && _states[i] == PortState.Open && !_services.ContainsKey(Slice.Bounds.Start + i))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     /// <summary>How many of the attempt's host-ports have no result yet, but for those of hosts it gave up.</summary>
