@@ -86,12 +86,13 @@ try
         using var udp = new UdpScanner(probes, pacer);
         udp.Scan(hosts.Plan(arguments.Work, Transport.Udp), sink, cancellation.Token);
     }
-    if (!cancellation.IsCancellationRequested && arguments.Version is { } version && openPorts is { Open.Count: > 0 })
+    if (arguments.Version is { } version && openPorts is { Ports.Count: > 0 })
     {
-        // Loaded only by a worker with open ports to probe; its patterns compile as they are first used.
+        // Loaded only by a worker with ports to probe; its patterns compile as they are first used.
+        // Stopped before it starts, it still reports the UDP ports it held back (VersionScanner).
         var database = ProbeDatabase.Load(version.Database);
         writer.Flush();
-        await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Open, writer, cancellation.Token);
+        await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Ports, writer, cancellation.Token);
     }
     SendTimings();
     if (cancellation.IsCancellationRequested)

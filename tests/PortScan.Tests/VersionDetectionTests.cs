@@ -180,6 +180,37 @@ public sealed class VersionDetectionTests : IAsyncDisposable
     }
 
     [Test]
+    public async Task A_UDP_port_open_or_filtered_to_the_scan_that_answers_a_probe_is_open_and_a_silent_one_stays_open_or_filtered()
+    {
+        await using var udp = new LoopbackServices();
+        var (answering, silent) = (udp.UdpAnsweringPingOnly(), udp.UdpSilent());
+        var database = Path.Combine(TestTemp.Directory("udp-version").FullName, "probes");
+        await File.WriteAllTextAsync(database, """
+            Probe TCP NULL q||
+            totalwaitms 500
+
+            Probe UDP Ping q|ping|
+            rarity 1
+            totalwaitms 1000
+            match pong m|^pong$| p/Pong responder/
+            """, Encoding.Latin1);
+        var ports = $"{Math.Min(answering, silent)},{Math.Max(answering, silent)}";
+
+        var plain = await Binaries.PortScanAsync("scan", "127.0.0.1", "-sU", "-p", ports, "--open", "--format", "json", "--no-progress");
+        var probed = await Binaries.PortScanAsync("scan", "127.0.0.1", "-sU", "-p", ports, "--open", "-sV", "--version-db", database, "--format", "json", "--no-progress");
+
+        plain.ExitCode.ShouldBe(0, plain.ToString());
+        JsonReport.Parse(plain.Stdout).Hosts[0].Ports.Select(p => p.State).ShouldBe(["open|filtered", "open|filtered"], "neither answers an empty datagram");
+        probed.ExitCode.ShouldBe(0, probed.ToString());
+        var report = JsonReport.Parse(probed.Stdout);
+        var found = report.Hosts[0].Ports.Single(p => p.Port == answering);
+        (found.State, found.Reason, found.Service?.Name, found.Service?.Detected?.Product).ShouldBe(("open", "udp-response", "pong", "Pong responder"));
+        var quiet = report.Hosts[0].Ports.Single(p => p.Port == silent);
+        (quiet.State, quiet.Service?.Detected).ShouldBe(("open|filtered", null), "no answer: still open|filtered, no service probed");
+        report.Hosts[0].Counts.ShouldBe(new JsonCounts(1, 0, 0, 1, 0));
+    }
+
+    [Test]
     public void The_text_report_has_nmaps_VERSION_column_and_Service_Info_line()
     {
         var lines = _text.Split('\n');
