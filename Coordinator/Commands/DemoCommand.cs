@@ -28,15 +28,20 @@ internal sealed class DemoCommand : Command
     private readonly Option<int> _open = OptionFactory.Count("--open", null, 1, 100, () => 2, "Open ports in the lab");
     private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 1000, () => 8, "Closed ports in the lab");
     private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 1, 1000, () => 54, "Filtered ports in the lab");
+    private readonly Option<string?> _svg = new("--svg") { Description = "Draw every run's per-worker timeline to FILE (.svg)", HelpName = "FILE" };
+
+    /// <summary>The line the root's help lists it with, without building its options.</summary>
+    public const string Summary = "Show why parallelism pays: scan a lab target one connect at a time with 1 and N workers, then with the async engine";
 
     public DemoCommand()
-        : base("demo", "Show why parallelism pays: scan a lab target one connect at a time with 1 and N workers, then with the async engine")
+        : base("demo", Summary)
     {
         Add(_workers);
         Add(_timeout);
         Add(_open);
         Add(_closed);
         Add(_filtered);
+        Add(_svg);
         SetAction(RunAsync);
     }
 
@@ -44,6 +49,8 @@ internal sealed class DemoCommand : Command
     {
         using var announce = StopSignals.Announce(parse.InvocationConfiguration.Error, "stopping the demo and its lab", cancellationToken);
         var workers = parse.GetValue(_workers);
+        var svg = parse.GetValue(_svg);
+        BenchCommand.CheckWritable(svg, ".svg");
         var timeout = parse.GetValue(_timeout);
         var timeoutMs = (int)timeout.TotalMilliseconds;
         var console = TerminalConsole.Create(parse.InvocationConfiguration.Output, out var interactive);
@@ -72,10 +79,13 @@ internal sealed class DemoCommand : Command
             ($"article mode, {Counted.Of(workers, "worker")}", workers, 1),
             ($"async engine, {Counted.Of(ScanDefaults.Workers, "worker")}", ScanDefaults.Workers, ScanDefaults.Concurrency),
         };
+        console.WriteLine($"After each run, its timeline: {TimelineChart.Legend}.");
         var trials = new List<Trial>();
         foreach (var (label, runWorkers, concurrency) in plan)
         {
-            console.MarkupLine($"[bold]Run {trials.Count + 1}/{plan.Length}: {label}[/] ({concurrency} connect{(concurrency == 1 ? "" : "s")} in flight per worker)");
+            // No more connects can be in flight than a slice has ports.
+            var inFlight = Math.Min(concurrency, (lab.Ports.Count + runWorkers - 1) / runWorkers);
+            console.MarkupLine($"[bold]Run {trials.Count + 1}/{plan.Length}: {label}[/] (up to {inFlight} connect{(inFlight == 1 ? "" : "s")} in flight per worker)");
             var trial = await runner.RunAsync(label, target, PortSet.Of(lab.Ports), runWorkers, ProbeSettings.Fixed(timeoutMs, concurrency), 1, cancellationToken).ConfigureAwait(false);
             if (!trial.Result.Complete)
             {
@@ -84,20 +94,36 @@ internal sealed class DemoCommand : Command
             }
             trials.Add(trial);
             console.WriteLine($"  {trial.Seconds:0.00} s: {Verdict(trial, lab)}");
+            trial.Explain(console);
         }
 
         console.WriteLine();
         console.Write(Table(trials, lab));
-        console.Write(new BarChart()
-            .Width(70)
-            .Label("Seconds for the same scan (shorter is better)")
-            .AddItems(trials, t => new BarChartItem(t.Label, Math.Round(t.Seconds, 2), t.Concurrency == 1 ? Color.Orange1 : Color.Green)));
-        var article = trials[1].Seconds > 0 ? trials[0].Seconds / trials[1].Seconds : 0;
+        ScaledBarChart.Write(console, "Seconds for the same scan (shorter is better), to scale:",
+            [.. trials.Select(t => new ScaledBar(t.Label, t.Seconds, ScaledBarChart.Format(t.Seconds, " s"), t.Concurrency == 1 ? Color.Orange1 : Color.Green))]);
         console.WriteLine();
-        console.WriteLine($"{workers} processes waited on {workers} timeouts at once: {article:0.0}x faster. The async engine waits on hundreds of connects in each process instead.");
+        console.WriteLine(Closing(trials, workers));
+        if (svg is not null)
+        {
+            AtomicFile.Write(svg, writer => writer.Write(TimelineSvg.Draw(trials, $"portscan demo: every run's workers, {lab.Ports.Count} ports, timeout {timeoutMs} ms")));
+            console.WriteLine($"Timelines written to {svg}");
+        }
 
         return trials.All(t => t.Mismatches(lab.ExpectedState).Count == 0) ? ExitCodes.Success : ExitCodes.ScanFailed;
     }
+
+    /// <summary>The closing lesson, every number in it from this run.</summary>
+    private static string Closing(List<Trial> trials, int workers)
+    {
+        var (one, many, engine) = (trials[0], trials[1], trials[2]);
+        static double Ratio(double a, double b) => b > 0 ? a / b : 0;
+        return $"{workers} processes waited on {workers} timeouts at once: {Ratio(one.Seconds, many.Seconds):0.0}x faster than 1 worker. "
+            + $"The async engine's {Counted.Of(engine.Workers, "process", "processes")} each kept up to {InFlight(engine)} connects in flight "
+            + $"(its slices hold at most {engine.Result.Slices.Max(s => s.Slice.Bounds.Count)} ports): {Ratio(one.Seconds, engine.Seconds):0.0}x faster than 1 worker.";
+    }
+
+    /// <summary>The most connects a worker of the run could have in flight: a worker cannot exceed its slice's ports.</summary>
+    private static int InFlight(Trial trial) => Math.Min(trial.Concurrency, trial.Result.Slices.Max(s => s.Slice.Bounds.Count));
 
     private static string Verdict(Trial trial, LabTarget lab)
     {
@@ -109,7 +135,7 @@ internal sealed class DemoCommand : Command
 
     private static Table Table(List<Trial> trials, LabTarget lab)
     {
-        var table = new Table().AddColumns("run", "workers", "in flight / worker", "seconds", "speedup", "efficiency", "found the planted ports");
+        var table = new Table().AddColumns("run", "workers", "in flight", "seconds", "speedup", "efficiency", "correct");
         var baseline = trials[0].Seconds;
         foreach (var trial in trials)
         {
@@ -117,7 +143,7 @@ internal sealed class DemoCommand : Command
             // Efficiency (speedup per worker) describes article mode; the async engine's gain is not from processes.
             var efficiency = trial.Concurrency == 1 ? $"{speedup / trial.Workers:P0}" : "-";
             table.AddRow(
-                Markup.Escape(trial.Label), $"{trial.Workers}", $"{trial.Concurrency}", $"{trial.Seconds:0.00}",
+                trial.Concurrency == 1 ? "article" : "async", $"{trial.Workers}", $"{InFlight(trial)}", $"{trial.Seconds:0.00}",
                 $"{speedup:0.0}x", efficiency, trial.Mismatches(lab.ExpectedState).Count == 0 ? "yes" : "NO");
         }
         return table;

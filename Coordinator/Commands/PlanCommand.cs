@@ -24,8 +24,11 @@ internal sealed class PlanCommand : Command
     private readonly PortOptions _ports = new();
     private readonly LaunchOptions _launch = new();
 
+    /// <summary>The line the root's help lists it with, without building its options.</summary>
+    public const string Summary = "Print how the ports (of each target) are split into one contiguous slice per worker, without scanning";
+
     public PlanCommand()
-        : base("plan", "Print how the ports (of each target) are split into one contiguous slice per worker, without scanning")
+        : base("plan", Summary)
     {
         UnknownOptions.RejectIn(_targets);
         Add(_targets);

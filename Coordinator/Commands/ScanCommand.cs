@@ -56,8 +56,11 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     private readonly Option<bool> _veryVerbose = new("-vv", "-vvv") { Description = "As -v, and every worker heartbeat and timing hint passed between workers" };
     private readonly Option<bool> _debug = new("--debug", "-d") { Description = "As -vv, and every protocol line between the coordinator and its workers" };
 
+    /// <summary>The line the root's help lists it with, without building its options.</summary>
+    public const string Summary = "Scan the TCP and/or UDP ports of one or more targets, one worker process per slice of the hosts × ports";
+
     public ScanCommand()
-        : base("scan", "Scan the TCP and/or UDP ports of one or more targets, one worker process per slice of the hosts × ports")
+        : base("scan", Summary)
     {
         Add(_targets);
         Add(_hostname);

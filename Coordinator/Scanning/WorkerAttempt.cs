@@ -42,7 +42,14 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
     public HelloMessage? Hello { get; set; }
 
     /// <summary>Set by the hello message: a worker that has not said hello may not report ports.</summary>
-    public bool Greeted { get; set; }
+    public bool Greeted
+    {
+        get => GreetedAt is not null;
+        set => GreetedAt = value ? GreetedAt ?? Stopwatch.GetTimestamp() : null;
+    }
+
+    /// <summary>When the hello came (a <see cref="Stopwatch"/> timestamp): process start-up ends here, for the teaching timeline.</summary>
+    public long? GreetedAt { get; private set; }
 
     /// <summary>Set by the done message: the worker says it has reported every port it was given.</summary>
     public bool Done { get; set; }

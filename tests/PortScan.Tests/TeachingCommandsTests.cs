@@ -43,6 +43,11 @@ public class TeachingCommandsTests
         document.Results[0].Speedup.ShouldBe(1.0);
         document.Results[1].Speedup.ShouldBeGreaterThan(0);
         File.ReadAllText(svg).ShouldStartWith("<svg");
+        File.ReadAllText(svg).ShouldContain("Amdahl, serial", customMessage: "two worker counts decide a serial fraction, drawn as the prediction");
+        stdout.ShouldContain("Amdahl's law: a serial fraction of");
+        var timelines = File.ReadAllText(Path.Combine(directory.FullName, "bench-timelines.svg"));
+        timelines.Split("<title>scanning ").Length.ShouldBe(1 + 1 + 1 + 2 + 2, "one scanning bar per worker of each of the 4 runs");
+        timelines.ShouldContain("wind-down");
         stdout.ShouldContain("fixed timeout 20 ms, no retries (the article's)");
         stdout.ShouldContain("Every run found the same open ports.");
         directory.Delete(recursive: true);
@@ -72,6 +77,7 @@ public class TeachingCommandsTests
     [TestCase("bench", "--lab", "--start-port", "1")]
     [TestCase("demo", "-w", "1")]
     [TestCase("demo", "--timeout", "never")]
+    [TestCase("demo", "--svg", "timeline.png")]
     public async Task Bad_input_to_demo_and_bench_is_one_line_and_exit_2(params string[] args)
     {
         var (exit, _, stderr) = await InProcessCli.RunAsync(args);
