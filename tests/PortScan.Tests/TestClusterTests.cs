@@ -99,6 +99,24 @@ public class TestClusterTests
     }
 
     [Test]
+    public async Task A_second_cluster_comes_up_at_once_beside_the_first_with_its_own_names_and_addresses_and_both_work()
+    {
+        // Another test run's cluster, while this fixture's is up: neither waits for the other.
+        await using var second = await TestCluster.StartAsync();
+
+        second.Namespaces.Intersect(_cluster.Namespaces).ShouldBeEmpty();
+        second.Bridge.ShouldNotBe(_cluster.Bridge);
+        second.NodeAddresses.Concat(second.LabAddresses).Intersect(_cluster.NodeAddresses.Concat(_cluster.LabAddresses)).ShouldBeEmpty();
+        foreach (var cluster in new[] { _cluster, second })
+        {
+            var step = await cluster.RunAsync("srun", "-w", cluster.Nodes[2], "-J", "cluster-check", "--", "sh", "-c", "echo $SLURMD_NODENAME");
+            step.Stdout.Trim().ShouldBe(cluster.Nodes[2], step.ToString());
+            var ssh = await cluster.SshAsync(cluster.Nodes[0], "echo $SSH_CONNECTION");
+            ssh.Stdout.Split(' ')[2].ShouldBe(cluster.NodeAddresses[0].ToString(), ssh.ToString());
+        }
+    }
+
+    [Test]
     public async Task More_single_task_steps_than_the_nodes_have_cpus_run_at_once()
     {
         // Each step waits until all have started: they finish only if all run together.

@@ -15,7 +15,8 @@
 #   up until stdin closes (or SIGINT/SIGTERM), then tear it down.
 # CLUSTER_DIR=DIR keeps the cluster's files (keys, configs, logs, Slurm state) there, for the
 # caller to remove; by default a new temporary directory, removed at teardown.
-# One cluster a machine at a time: a second one waits for the first to end (a lock).
+# Clusters stand side by side (concurrent test runs each build their own): each takes one of 8
+# slots, its own names (psc<K>-…) and its own subnet (198.19.<240+K>.0/24).
 # Needs root and: iproute2 nftables socat tini munge slurmctld slurmd slurm-client openssh-server.
 #
 # Variables given to the command (and printed in hold mode):
@@ -24,6 +25,7 @@
 #   CLUSTER_NODES          node1 node2 node3 (ssh destinations and Slurm node names alike)
 #   CLUSTER_NODE_ADDRESSES their addresses, in the same order
 #   CLUSTER_NODE_NETNS     their network namespaces, in the same order (ip netns pids NAME)
+#   CLUSTER_NETNS          every namespace of the cluster (controller, nodes, lab); CLUSTER_BRIDGE its bridge
 #   CLUSTER_REFUSING_HOST  node4: an address on the bridge where no sshd listens
 #   CLUSTER_COORDINATOR_ADDRESS  this machine's address on the bridge
 #   CLUSTER_LAB_ADDRESSES  the lab host's 8 addresses (scan targets)
@@ -52,22 +54,34 @@ for tool in ip nft socat munged slurmctld slurmd srun sshd ssh-keygen; do
 done
 
 started=$(date +%s%N)
-subnet=198.19.255
-bridge=psc-br
-controller_ns=psc-ctl
-lab_ns=psc-lab
+
+# A slot is held by a lock on fd 9 for the script's life; no daemon inherits it (9>&- on each), so
+# a cluster left by a killed script cannot keep its slot taken. A free slot is taken at once, never
+# waited for: one cluster a machine made a test run's cluster wait for another run's whole fixture,
+# longer than the test gives a cluster to come up (seen: the teardown test failing after 4 minutes).
+slots=8
+for ((slot = 0; slot < slots; slot++)); do
+  exec 9>"/run/portscan-cluster-$slot.lock"
+  flock -n 9 && break
+done
+if [ "$slot" = "$slots" ]; then
+  echo "cluster.sh: all $slots clusters this machine allows are up (/run/portscan-cluster-*.lock)" >&2
+  exit 1
+fi
+# Interface names stay within Linux's 15 characters: psc7-node3.
+prefix=psc$slot
+subnet=198.19.$((240 + slot))
+bridge=$prefix-br
+controller_ns=$prefix-ctl
+lab_ns=$prefix-lab
 nodes=(node1 node2 node3)
+node_ns=("${nodes[@]/#/$prefix-}")
 declare -A node_address=([node1]=$subnet.11 [node2]=$subnet.12 [node3]=$subnet.13)
 controller_address=$subnet.10
 coordinator_address=$subnet.1
 lab_addresses=($subnet.2{0..7})
 lab_open=(22 80 443)
 lab_filtered=8080-8099
-
-# The lock is held on fd 9 for the script's life; no daemon inherits it (9>&- on each), so a
-# cluster left by a killed script cannot keep the next one waiting.
-exec 9>/run/portscan-cluster.lock
-flock -w 600 9 || { echo "cluster.sh: another cluster held the lock for 10 minutes" >&2; exit 1; }
 
 owned_dir=""
 if [ -z "${CLUSTER_DIR:-}" ]; then
@@ -111,7 +125,7 @@ stop() {
 # them and the bridge. Deleting a namespace deletes the inner end of its veth, and so both.
 remove_network() {
   local ns
-  for ns in "$controller_ns" "$lab_ns" "${nodes[@]/#/psc-}"; do
+  for ns in "$controller_ns" "$lab_ns" "${node_ns[@]}"; do
     if [ -e "/run/netns/$ns" ]; then
       # shellcheck disable=SC2046 # one pid a word
       stop $(ip netns pids "$ns")
@@ -130,7 +144,7 @@ teardown() {
     stop "$command"
   fi
   stop "${node_daemons[@]}"
-  for ns in "${nodes[@]/#/psc-}"; do
+  for ns in "${node_ns[@]}"; do
     # shellcheck disable=SC2046 # one pid a word
     stop $(ip netns pids "$ns")
   done
@@ -196,11 +210,11 @@ join() {
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set lo up
 }
-join "$controller_ns" psc-ctl "$controller_address"
+join "$controller_ns" "$controller_ns" "$controller_address"
 for node in "${nodes[@]}"; do
-  join "psc-$node" "psc-$node" "${node_address[$node]}"
+  join "$prefix-$node" "$prefix-$node" "${node_address[$node]}"
 done
-join "$lab_ns" psc-lab "${lab_addresses[@]}"
+join "$lab_ns" "$lab_ns" "${lab_addresses[@]}"
 
 # --- the lab host: listeners on the open ports, filtered ports dropped, every other port closed.
 # Its kernel records who connected, before any listener sees it: a scanner resets each connection
@@ -266,7 +280,7 @@ EOF
 await munged test -S "$dir/munge/munge.socket"
 start controller "$controller_ns" controller "$dir/slurm/slurmctld.log" slurmctld -D -i
 for node in "${nodes[@]}"; do
-  start nodes "psc-$node" "$node" "$dir/slurm/slurmd-$node.log" slurmd -D -N "$node"
+  start nodes "$prefix-$node" "$node" "$dir/slurm/slurmd-$node.log" slurmd -D -N "$node"
 done
 
 # --- sshd on each node: host keys and the one authorized key generated here, root by key only
@@ -292,7 +306,7 @@ PidFile none
 MaxStartups 200
 MaxSessions 200
 EOF
-  start nodes "psc-$node" "$node" "$dir/ssh/sshd-$node.log" /usr/sbin/sshd -D -e -f "$dir/ssh/sshd-$node.conf"
+  start nodes "$prefix-$node" "$node" "$dir/ssh/sshd-$node.log" /usr/sbin/sshd -D -e -f "$dir/ssh/sshd-$node.conf"
 done
 export CLUSTER_SSH_CONFIG=$dir/ssh/config
 {
@@ -328,7 +342,9 @@ ip netns exec "$lab_ns" nft "flush set inet cluster_lab sources; flush set inet 
 export CLUSTER_DIR
 export CLUSTER_NODES="${nodes[*]}"
 export CLUSTER_NODE_ADDRESSES="${node_address[node1]} ${node_address[node2]} ${node_address[node3]}"
-export CLUSTER_NODE_NETNS="${nodes[*]/#/psc-}"
+export CLUSTER_NODE_NETNS="${node_ns[*]}"
+export CLUSTER_NETNS="$controller_ns ${node_ns[*]} $lab_ns"
+export CLUSTER_BRIDGE=$bridge
 export CLUSTER_REFUSING_HOST=node4
 export CLUSTER_COORDINATOR_ADDRESS=$coordinator_address
 export CLUSTER_LAB_ADDRESSES="${lab_addresses[*]}"
@@ -349,7 +365,7 @@ if [ $# -gt 0 ]; then
   command=""
   exit "$code"
 fi
-for name in CLUSTER_DIR SLURM_CONF CLUSTER_SSH_CONFIG CLUSTER_NODES CLUSTER_NODE_ADDRESSES CLUSTER_NODE_NETNS \
+for name in CLUSTER_DIR SLURM_CONF CLUSTER_SSH_CONFIG CLUSTER_NODES CLUSTER_NODE_ADDRESSES CLUSTER_NODE_NETNS CLUSTER_NETNS CLUSTER_BRIDGE \
   CLUSTER_REFUSING_HOST CLUSTER_COORDINATOR_ADDRESS CLUSTER_LAB_ADDRESSES CLUSTER_LAB_OPEN CLUSTER_LAB_FILTERED \
   CLUSTER_LAB_NETNS CLUSTER_START_SECONDS; do
   echo "$name=${!name}"

@@ -73,6 +73,12 @@ public sealed partial class TestCluster : IAsyncDisposable
     /// <summary>A destination on the bridge where no sshd listens: ssh to it is refused.</summary>
     public string RefusingHost => _variables["CLUSTER_REFUSING_HOST"];
 
+    /// <summary>Every network namespace of this cluster (controller, nodes, lab); other clusters may stand beside it.</summary>
+    public IReadOnlyList<string> Namespaces => Words("CLUSTER_NETNS");
+
+    /// <summary>The bridge joining this cluster's namespaces and this machine.</summary>
+    public string Bridge => _variables["CLUSTER_BRIDGE"];
+
     public IPAddress CoordinatorAddress => IPAddress.Parse(_variables["CLUSTER_COORDINATOR_ADDRESS"]);
 
     /// <summary>The lab host's addresses, all in one network namespace.</summary>
@@ -199,8 +205,6 @@ public sealed partial class TestCluster : IAsyncDisposable
 
     [GeneratedRegex("^ready$", RegexOptions.Multiline)]
     private static partial Regex Ready();
-
-
 }
 
 /// <summary>Connections from one source to one of the lab host's open ports: <paramref name="Syns"/> SYNs (one a connection, and any retransmission).</summary>
