@@ -5,12 +5,14 @@ using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
 using PortScan.Shared.Work;
 using PortScan.Worker;
+using PortScan.Worker.ServiceDetection;
 using PortScan.Worker.Timing;
 
 // portscan-worker: scans one slice (hosts and ports) and speaks the JSON-lines protocol on stdout (docs/protocol.md).
 // Exit codes: 0 ports scanned, 1 scan failed (an error message was sent), 2 bad arguments,
 // 128 + signal when stopped by SIGINT or SIGTERM, 143 by the coordinator's stop line (an error message was sent), 129 when a
-// supervised worker's coordinator went away.
+// supervised worker's coordinator went away. With -sV (--version-intensity, --version-db) the
+// open ports found are then probed for their service and version, each finding a service message.
 WorkerArguments arguments;
 try
 {
@@ -70,16 +72,26 @@ try
     // TCP first, then UDP, as nmap lists them; one pacer for both, so --max-rate holds across them.
     var pacer = new AttemptPacer(probes.MaxRate);
     var udpToCome = arguments.Work.Segments.Any(s => !s.Ports.Udp.IsEmpty);
+    // With -sV the open ports are noted as they are reported, for version detection after the scan.
+    var openPorts = arguments.Version is null ? null : new OpenPortLog(writer);
+    IPortResultSink sink = openPorts ?? (IPortResultSink)writer;
     using (var tcp = new ConnectScanner(probes, pacer, hosts, hints))
     {
-        estimate = () => !udpToCome && tcp.Estimate() is { } work ? TimeSpan.FromSeconds(work.Seconds()) : null;
-        tcp.Scan(hosts.Plan(arguments.Work, Transport.Tcp), writer, cancellation.Token);
+        estimate = () => !udpToCome && openPorts is null && tcp.Estimate() is { } work ? TimeSpan.FromSeconds(work.Seconds()) : null;
+        tcp.Scan(hosts.Plan(arguments.Work, Transport.Tcp), sink, cancellation.Token);
     }
     estimate = () => null;
     if (!cancellation.IsCancellationRequested && udpToCome)
     {
         using var udp = new UdpScanner(probes, pacer);
-        udp.Scan(hosts.Plan(arguments.Work, Transport.Udp), writer, cancellation.Token);
+        udp.Scan(hosts.Plan(arguments.Work, Transport.Udp), sink, cancellation.Token);
+    }
+    if (!cancellation.IsCancellationRequested && arguments.Version is { } version && openPorts is { Open.Count: > 0 })
+    {
+        // Loaded only by a worker with open ports to probe; its patterns compile as they are first used.
+        var database = ProbeDatabase.Load(version.Database);
+        writer.Flush();
+        await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Open, writer, cancellation.Token);
     }
     SendTimings();
     if (cancellation.IsCancellationRequested)
@@ -92,7 +104,7 @@ try
     writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, counts.OpenFiltered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));
     return 0;
 }
-catch (ScanFailedException e)
+catch (Exception e) when (e is ScanFailedException or ProbeFileException)
 {
     SendTimings();
     writer.Send(new ErrorMessage(e.Message));

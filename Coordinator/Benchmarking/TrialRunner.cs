@@ -12,12 +12,13 @@ namespace PortScan.Coordinator.Benchmarking;
 /// <summary>Runs real scans (real worker processes) for the demo and the benchmark, showing each while it runs and recording its timeline.</summary>
 public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAnsiConsole console, bool interactive)
 {
-    public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, ProbeSettings probes, int repeat, CancellationToken cancellationToken)
+    public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, ProbeSettings probes, Schedule schedule, int repeat,
+        CancellationToken cancellationToken)
     {
-        var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), probes, ScanDefaults.MaxWorkerRestarts);
+        var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), probes, ScanDefaults.MaxWorkerRestarts, Schedule: schedule);
         var coordinator = new ScanCoordinator(new LocalLauncher(workerCommand, logger), logger);
         WorkerTimeline? timeline = null;
-        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers), async observer =>
+        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers, request.Schedule), async observer =>
         {
             // Started and finished around the coordinator alone, so its wall is the scan's, not the live view's.
             var recorder = new WorkerTimeline.Recorder();

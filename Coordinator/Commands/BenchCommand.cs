@@ -10,6 +10,7 @@ using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Slicing;
 using Spectre.Console;
 
 namespace PortScan.Coordinator.Commands;
@@ -132,7 +133,7 @@ internal sealed class BenchCommand : Command
         {
             for (var run = 1; run <= repeat; run++)
             {
-                var trial = await runner.RunAsync(Counted.Of(workers, "worker"), target, Shared.Ports.PortSet.Of(ports), workers, probes, run, cancellationToken).ConfigureAwait(false);
+                var trial = await runner.RunAsync(Counted.Of(workers, "worker"), target, Shared.Ports.PortSet.Of(ports), workers, probes, Schedule.Block, run, cancellationToken).ConfigureAwait(false);
                 if (trial.Result.Interrupted)
                 {
                     return ExitCodes.Interrupted;

@@ -42,16 +42,17 @@ internal sealed class PlanCommand : Command
             using var loggers = ConsoleLogging.Create(LogLevel.Warning, parse.InvocationConfiguration.Error.WriteLine);
             var launcher = await launch.CreateAsync(WorkerCommand.NextToCoordinator(), loggers.CreateLogger("portscan"), cancellationToken).ConfigureAwait(false);
             var workers = parse.GetValue(_ports.Workers) ?? launcher.Cpus;
+            var schedule = parse.GetValue(_ports.Schedule);
             var targets = parse.GetValue(_targets) ?? [];
             int slices;
             if (targets.Length == 0)
             {
-                slices = Write(output, ports, workers);
+                slices = Write(output, ports, workers, schedule);
             }
             else
             {
                 var hosts = await TargetResolver.ResolveAllAsync(targets, [], null, cancellationToken).ConfigureAwait(false);
-                slices = Write(output, new WorkList([.. hosts.Select(h => h.Address)], ports), workers);
+                slices = Write(output, new WorkList([.. hosts.Select(h => h.Address)], ports), workers, schedule);
             }
             if (launch.Kind != LaunchKind.Local)
             {
@@ -83,31 +84,32 @@ internal sealed class PlanCommand : Command
     }
 
     /// <summary>One host's ports: the table the original article draws (a port list with UDP is a table of positions). Returns the number of slices.</summary>
-    public static int Write(TextWriter output, PortSelection selection, int workers)
+    public static int Write(TextWriter output, PortSelection selection, int workers, Schedule schedule)
     {
         if (!selection.Udp.IsEmpty)
         {
-            return Write(output, new WorkList([System.Net.IPAddress.Loopback], selection), workers);
+            return Write(output, new WorkList([System.Net.IPAddress.Loopback], selection), workers, schedule);
         }
         var ports = selection.Tcp;
-        var slices = SlicePlanner.Plan(ports.Count, workers);
+        var slices = SlicePlanner.Plan(ports.Count, workers, schedule);
         var total = ports.Count;
         var what = total == ports.Last - ports.First + 1 ? $"Ports {new PortRange(ports.First, ports.Last)}" : "The ports, in ascending order";
-        WriteArithmetic(output, what, "ports", total, slices.Count);
+        WriteArithmetic(output, what, "ports", total, slices.Count, schedule);
         output.WriteLine($"{"WORKER",6}  {"FIRST",5}  {"LAST",5}  {"PORTS",5}  SLICE");
         foreach (var bounds in slices)
         {
-            var slice = ports.Take(bounds.Start, bounds.Count);
+            var slice = bounds.Stride == 1 ? ports.Take(bounds.Start, bounds.Count)
+                : PortSet.Of(bounds.Positions().Select(position => new PortRange(ports.At(position), ports.At(position))));
             output.WriteLine($"{bounds.Worker,6}  {slice.First,5}  {slice.Last,5}  {slice.Count,5}  {slice.Describe()}");
         }
         return slices.Count;
     }
 
     /// <summary>Several hosts: positions run host by host, so a slice may end in the middle of one host's ports.</summary>
-    private static int Write(TextWriter output, WorkList work, int workers)
+    private static int Write(TextWriter output, WorkList work, int workers, Schedule schedule)
     {
-        var slices = SlicePlanner.Plan(work, workers);
-        WriteArithmetic(output, $"{Counted.Of(work.Hosts.Count, "host")} × {Counted.Of(work.Ports.Count, "port")}", "host-ports", work.Count, slices.Count);
+        var slices = SlicePlanner.Plan(work, workers, schedule);
+        WriteArithmetic(output, $"{Counted.Of(work.Hosts.Count, "host")} × {Counted.Of(work.Ports.Count, "port")}", "host-ports", work.Count, slices.Count, schedule);
         output.WriteLine($"{"WORKER",6}  {"START",9}  {"END",9}  {"COUNT",9}  WORK");
         foreach (var slice in slices)
         {
@@ -116,8 +118,17 @@ internal sealed class PlanCommand : Command
         return slices.Count;
     }
 
-    private static void WriteArithmetic(TextWriter output, string what, string unit, int total, int workers)
+    private static void WriteArithmetic(TextWriter output, string what, string unit, int total, int workers, Schedule schedule)
     {
+        if (schedule == Schedule.Cyclic && workers > 1)
+        {
+            var more = total % workers;
+            output.WriteLine($"{what}: {total} {unit} over {Counted.Of(workers, "worker")}, dealt round-robin: worker i takes positions i, i + {workers}, i + {2 * workers}, …; "
+                + (more == 0 ? $"{total / workers} each."
+                    : more == 1 ? $"worker 0 takes {(total / workers) + 1}, the others {total / workers}."
+                    : $"the first {more} take {(total / workers) + 1}, the others {total / workers}."));
+            return;
+        }
         var per = total / workers;
         output.WriteLine($"{what}: {total} {unit} over {Counted.Of(workers, "worker")}, {total} / {workers} = {per} each; the last also takes the remainder of {total - (per * workers)}.");
     }

@@ -27,6 +27,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     private readonly Option<bool> _noDns = new("-n") { Description = "Never resolve addresses to names: what portscan always does, accepted for nmap's users" };
     private readonly PortOptions _ports = new();
     private readonly ProbeOptions _probes = new();
+    private readonly VersionOptions _versions = new();
     private readonly LaunchOptions _launch = new();
     private readonly Option<int> _maxWorkerRestarts = OptionFactory.Count("--max-worker-restarts", null, 0, 10, () => ScanDefaults.MaxWorkerRestarts,
         "Replacement workers a slice may have when its worker dies, hangs or breaks the protocol; each scans only the ports still unscanned");
@@ -73,6 +74,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
         Add(_noDns);
         _ports.AddTo(this);
         _probes.AddTo(this);
+        _versions.AddTo(this);
         Add(_maxWorkerRestarts);
         _launch.AddTo(this);
         Add(_workerPath);
@@ -111,16 +113,17 @@ internal sealed class ScanCommand : Command, IHasHelpPage
         [
             new HelpGroup("Targets", [_targets, _hostname, _inputList, _exclude, _excludeFile, _ipv4, _ipv6, _noPing, _noDns]),
             new HelpGroup("Ports", _ports.Choice),
-            new HelpGroup("Workers", _ports.Workers, _maxWorkerRestarts),
+            new HelpGroup("Workers", _ports.Workers, _ports.Schedule, _maxWorkerRestarts),
             new HelpGroup("Other machines (docs/scale-out.md)", _launch.All),
             new HelpGroup("Timing (nmap's options and -T templates; README has the table)", _probes.Timing),
-            new HelpGroup("Services", _probes.Banners),
+            new HelpGroup("Services and versions", [.. _versions.All, .. _probes.Banners]),
             new HelpGroup("Output", [_format, _output, _normal, _xml, _grepable, _all, _open, _showClosed, _reason, _noProgress, _statsEvery, _verbose, _veryVerbose, _debug]),
         ],
         [
             new("portscan 127.0.0.1 -p 22,80,443", "three ports of this machine, one worker a core"),
             new("portscan localhost -F -w 4 -oX scan.xml", "nmap's top 100 ports with four workers, and nmap's XML report"),
             new("portscan ::1 -sT -sU -p T:20000-20017,U:20000", "TCP and UDP in one scan"),
+            new("portscan 127.0.0.1 -p 22,80 -sV", "each open port's service and version, as nmap's -sV"),
             new("portscan 127.0.0.1 -p- --format json -o - | jq .hosts[0].counts", "every port, the JSON report on stdout"),
             new("portscan 127.0.0.1 -p- --launch ssh --hosts localhost", "the worker started through ssh (docs/scale-out.md)"),
         ],
@@ -178,7 +181,9 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             parse.GetValue(_excludeFile),
             _ports.Ports(parse),
             parse.GetValue(_ports.Workers),
+            parse.GetValue(_ports.Schedule),
             _probes.Probes(parse),
+            _versions.Version(parse),
             parse.GetValue(_maxWorkerRestarts),
             _launch.Settings(parse),
             parse.GetValue(_workerPath),

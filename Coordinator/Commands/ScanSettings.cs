@@ -4,6 +4,7 @@ using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Slicing;
 
 namespace PortScan.Coordinator.Commands;
 
@@ -13,6 +14,7 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="InputList">nmap's -iL: a file of targets, "-" for stdin.</param>
 /// <param name="Excludes">Target specifications to leave out (--exclude and --excludefile).</param>
 /// <param name="Workers">-w; null for the launcher's default.</param>
+/// <param name="Schedule">--schedule: how the ports are dealt to the workers.</param>
 /// <param name="Launch">Where workers run: --launch and its options.</param>
 /// <param name="WorkerPath">A stand-in for portscan-worker (hidden option, for tests of misbehaving workers); null for the real one.</param>
 /// <param name="Format">What stdout carries when no report file is asked for.</param>
@@ -20,6 +22,7 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="Shown">Which ports the reports list: nmap's default, every one (--show-closed), or only those that are or may be open (--open).</param>
 /// <param name="Reason">--reason: the text report's REASON column.</param>
 /// <param name="Probes">How workers probe: timeouts, retries, concurrency, banners, and the scan-wide --max-rate.</param>
+/// <param name="Version">-sV: version detection's intensity and database; null for none.</param>
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails (--max-worker-restarts).</param>
 /// <param name="Verbosity">The least a log line must be to reach stderr: Warning by default, Information with -v, Debug with -vv, Trace with -d.</param>
 /// <param name="StatsEvery">--stats-every: how often to print nmap's status lines on stderr; null for never.</param>
@@ -32,7 +35,9 @@ public sealed record ScanSettings(
     string? ExcludeFile,
     PortSelection Ports,
     int? Workers,
+    Schedule Schedule,
     ProbeSettings Probes,
+    VersionDetection? Version,
     int MaxWorkerRestarts,
     LaunchSettings Launch,
     string? WorkerPath,

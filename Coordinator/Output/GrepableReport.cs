@@ -39,8 +39,11 @@ public static class GrepableReport
         writer.WriteLine($"{prefix}\tStatus: {(host.TimedOut ? "Timeout" : host.Up ? "Up" : "Down")}");
         var listing = PortListing.Of(host, context.Shown);
         var line = new StringBuilder(prefix).Append("\tPorts: ");
-        line.AppendJoin(", ", listing.Listed.Select(p =>
-            $"{p.Port}/{p.State.ToWireName()}/{p.Transport.ToWireName()}//{context.Services[p.Transport, p.Port]}//{Field(p.Banner)}/"));
+        var versions = host.VersionScanned;
+        line.AppendJoin(", ", listing.Listed.Select(p => versions
+            // nmap's -oG with -sV: '/' in the service and version fields written '|' (output.cc).
+            ? $"{p.Port}/{p.State.ToWireName()}/{p.Transport.ToWireName()}//{ServiceLabel.Of(p, context.Services, true)?.Replace('/', '|')}//{VersionField(p)}/"
+            : $"{p.Port}/{p.State.ToWireName()}/{p.Transport.ToWireName()}//{context.Services[p.Transport, p.Port]}//{Field(p.Banner)}/"));
         var ignored = listing.Folded.Where(f => f.State != PortState.Unscanned).ToList();
         if (ignored.Count > 0)
         {
@@ -49,6 +52,10 @@ public static class GrepableReport
         }
         writer.WriteLine(line.ToString());
     }
+
+    /// <summary>-sV's version (nmap's "product version (extra info)") with '/' as '|', as nmap writes it; else the banner.</summary>
+    private static string VersionField(PortResult port) =>
+        ServiceLabel.Version(port) is { Length: > 0 } version ? version.Replace('/', '|') : Field(port.Banner);
 
     private static string Field(string? banner) =>
         banner?.Replace("/", @"\x2f", StringComparison.Ordinal).Replace(",", @"\x2c", StringComparison.Ordinal) ?? "";

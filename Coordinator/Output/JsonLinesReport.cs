@@ -12,10 +12,20 @@ namespace PortScan.Coordinator.Output;
 /// --show-closed; open and open|filtered ones with --open), and a <c>summary</c> line ends the stream. With --show-closed, unscanned
 /// host-ports get a <c>port</c> line of their own before the summary, so every requested
 /// host-port appears exactly once. A file (<c>-o</c>) gets the same lines in host and port order.
+/// With -sV an open port's line waits for its service (version detection comes after the port scan);
+/// an open port whose worker failed before probing it gets its line at the end, with no probed service.
 /// </summary>
-public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, ShownPorts shown) : IScanObserver
+public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, ShownPorts shown, bool versionScan) : IScanObserver
 {
     public void PortFinished(SliceTracker slice, ResolvedTarget host, PortResult port)
+    {
+        if (shown.Lists(port.State) && !(versionScan && port.State == PortState.Open))
+        {
+            WritePort(host, port);
+        }
+    }
+
+    public void ServiceFound(SliceTracker slice, ResolvedTarget host, PortResult port)
     {
         if (shown.Lists(port.State))
         {
@@ -26,6 +36,16 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, Sh
     /// <summary>After a streamed scan: the unscanned host-ports (with --show-closed) and the summary.</summary>
     public void Finish(ScanResult result)
     {
+        if (versionScan)
+        {
+            foreach (var host in result.Hosts)
+            {
+                foreach (var port in host.Ports(includeNotOpen: false).Where(p => p.Service is null && shown.Lists(p.State)))
+                {
+                    WritePort(host.Target, port);
+                }
+            }
+        }
         if (shown.Lists(PortState.Unscanned))
         {
             foreach (var host in result.Hosts)
@@ -42,7 +62,7 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, Sh
     /// <summary>The whole stream at once, for a file.</summary>
     public static void Write(TextWriter writer, ReportContext context)
     {
-        var report = new JsonLinesReport(writer, context.Services, context.Shown);
+        var report = new JsonLinesReport(writer, context.Services, context.Shown, context.Result.Request.Version is not null);
         foreach (var host in context.Result.Hosts)
         {
             foreach (var port in context.Shown.Of(host))
@@ -56,7 +76,7 @@ public sealed class JsonLinesReport(TextWriter writer, ServiceNames services, Sh
     private void WritePort(ResolvedTarget host, PortResult port) =>
         writer.WriteLine(JsonSerializer.Serialize(
             new JsonPortLine("port", host.Name, host.Address.ToString(), port.Port, port.Transport.ToWireName(), port.State.ToWireName(),
-                port.Reason.ToWireName(), services[port.Transport, port.Port], port.State == PortState.Open ? port.RttMs : null, port.Banner),
+                port.Reason.ToWireName(), JsonService.Of(port, services, versionScan), port.State == PortState.Open ? port.RttMs : null, port.Banner),
             JsonLinesContext.Default.JsonPortLine));
 
     private void WriteSummary(ScanResult result)
@@ -78,7 +98,7 @@ public sealed record JsonPortLine(
     string Protocol,
     string State,
     string Reason,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonService? Service,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Banner);
 

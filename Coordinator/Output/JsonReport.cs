@@ -18,6 +18,7 @@ public sealed record JsonReport(
     bool Complete,
     double ElapsedMs,
     int Workers,
+    string Schedule,
     ProbeSettings Probes,
     int MaxWorkerRestarts,
     IReadOnlyList<JsonHost> Hosts,
@@ -35,7 +36,7 @@ public sealed record JsonReport(
                 ? new JsonNetwork(Round(n.SrttMs), Round(n.RttVarMs), n.TimeoutMs, n.RttSamples, n.Probes, n.Retries, n.Drops, n.Tries)
                 : null,
             [.. context.Shown.Of(h).Select(p => new JsonPort(
-                p.Port, p.Transport.ToWireName(), p.State.ToWireName(), p.Reason.ToWireName(), services[p.Transport, p.Port], p.RttMs, p.Banner))],
+                p.Port, p.Transport.ToWireName(), p.State.ToWireName(), p.Reason.ToWireName(), JsonService.Of(p, services, request.Version is not null), p.RttMs, p.Banner))],
             h.TimedOut)).ToList();
         var slices = result.Slices.Select(s =>
         {
@@ -54,6 +55,7 @@ public sealed record JsonReport(
             result.Complete,
             Math.Round(result.Elapsed.TotalMilliseconds, 1),
             result.Slices.Count,
+            request.Schedule.ToString().ToLowerInvariant(),
             request.Probes,
             request.MaxWorkerRestarts,
             hosts,
@@ -96,7 +98,7 @@ public sealed record JsonPort(
     string Protocol,
     string State,
     string Reason,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Service,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonService? Service,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RttMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Banner = null);
 

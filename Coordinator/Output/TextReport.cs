@@ -4,6 +4,8 @@ using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
 
+using PortScan.Shared.Slicing;
+
 namespace PortScan.Coordinator.Output;
 
 /// <summary>
@@ -60,18 +62,24 @@ public static class TextReport
         }
         if (listing.Listed.Count > 0)
         {
+            var versions = host.VersionScanned;
             var stateWidth = listing.Listed.Any(p => p.State == PortState.OpenFiltered) ? 13 : 9;
-            // nmap's table pads a column to its widest cell; SERVICE needs it only when REASON follows.
-            var serviceWidth = reasons ? Math.Max("SERVICE".Length, listing.Listed.Max(p => services[p.Transport, p.Port]?.Length ?? 0)) : 0;
-            yield return Row("PORT", "STATE", "SERVICE", reasons ? "REASON" : null, stateWidth, serviceWidth);
+            // nmap's table pads a column to its widest cell; SERVICE needs it only when a column follows.
+            var serviceWidth = reasons || versions ? Math.Max("SERVICE".Length, listing.Listed.Max(p => ServiceLabel.Of(p, services, versions)?.Length ?? 0)) : 0;
+            var reasonWidth = reasons && versions ? Math.Max("REASON".Length, listing.Listed.Max(p => p.Reason.ToWireName().Length)) : 0;
+            yield return Row("PORT", "STATE", "SERVICE", reasons ? "REASON" : null, versions ? "VERSION" : null, stateWidth, serviceWidth, reasonWidth);
             foreach (var port in listing.Listed)
             {
-                yield return Row(port.Name, port.State.ToWireName(), services[port.Transport, port.Port] ?? "",
-                    reasons ? port.Reason.ToWireName() : null, stateWidth, serviceWidth);
+                yield return Row(port.Name, port.State.ToWireName(), ServiceLabel.Of(port, services, versions) ?? "",
+                    reasons ? port.Reason.ToWireName() : null, versions ? ServiceLabel.Version(port) : null, stateWidth, serviceWidth, reasonWidth);
                 if (port.Banner is { } banner)
                 {
                     yield return $"|_banner: {banner}";
                 }
+            }
+            if (versions && ServiceInfo(listing.Listed, host.Target.HostName) is { } info)
+            {
+                yield return info;
             }
         }
         if (host.Network is { } network)
@@ -80,8 +88,64 @@ public static class TextReport
         }
     }
 
-    private static string Row(string port, string state, string service, string? reason, int stateWidth, int serviceWidth) =>
-        (reason is null ? $"{port,-11} {state.PadRight(stateWidth)} {service}" : $"{port,-11} {state.PadRight(stateWidth)} {service.PadRight(serviceWidth)} {reason}").TrimEnd();
+    private static string Row(string port, string state, string service, string? reason, string? version, int stateWidth, int serviceWidth, int reasonWidth)
+    {
+        var row = $"{port,-11} {state.PadRight(stateWidth)} {service.PadRight(serviceWidth)}";
+        if (reason is not null)
+        {
+            row += " " + reason.PadRight(reasonWidth);
+        }
+        if (version is not null)
+        {
+            row += " " + version;
+        }
+        return row.TrimEnd();
+    }
+
+    /// <summary>
+    /// nmap's "Service Info:" line under the ports: the host names (other than the host's own), OS types,
+    /// device types and OS and hardware CPEs the services named, each once, five of each at most; null when none.
+    /// </summary>
+    public static string? ServiceInfo(IEnumerable<PortResult> ports, string? hostName)
+    {
+        const int most = 5;
+        List<string> hosts = [], oses = [], devices = [], cpes = [];
+        static void Add(List<string> list, string? value, StringComparer comparer)
+        {
+            if (value is not null && list.Count < most && !list.Contains(value, comparer))
+            {
+                list.Add(value);
+            }
+        }
+        foreach (var port in ports.Where(p => p.State == PortState.Open && p.Service is not null))
+        {
+            var service = port.Service!;
+            if (!string.Equals(service.Hostname, hostName, StringComparison.OrdinalIgnoreCase))
+            {
+                Add(hosts, service.Hostname, StringComparer.OrdinalIgnoreCase);
+            }
+            Add(oses, service.OsType, StringComparer.Ordinal);
+            Add(devices, service.DeviceType, StringComparer.Ordinal);
+            // Applications' CPEs belong to their port, not the host: XML has them, this line does not (as in nmap).
+            foreach (var cpe in service.Cpe.Where(c => !c.StartsWith("cpe:/a", StringComparison.Ordinal)))
+            {
+                Add(cpes, cpe, StringComparer.Ordinal);
+            }
+        }
+        var parts = new List<string>();
+        void Part(string one, string many, List<string> values)
+        {
+            if (values.Count > 0)
+            {
+                parts.Add($"{(values.Count == 1 ? one : many)}: {string.Join(", ", values)}");
+            }
+        }
+        Part("Host", "Hosts", hosts);
+        Part("OS", "OSs", oses);
+        Part("Device", "Devices", devices);
+        Part("CPE", "CPE", cpes);
+        return parts.Count == 0 ? null : "Service Info: " + string.Join("; ", parts);
+    }
 
     /// <summary>
     /// What the network did to the host: <c>Network: srtt 0.08 ms, rttvar 0.05 ms, timeout 100 ms;
@@ -106,7 +170,7 @@ public static class TextReport
         var verb = result.Complete ? "Scanned" : "Partially scanned";
         var hosts = result.Hosts.Count == 1 ? result.Hosts[0].Target.ToString() : $"{result.Hosts.Count} hosts ({result.Hosts.Count(h => h.Up)} up)";
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"{verb} {s.Scanned} of {Counted.Of(s.Total, "port")} on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({Counted.Of((long)Math.Round(result.PortsPerSecond), "port")}/s) with {Counted.Of(result.Slices.Count, "worker")}");
+            $"{verb} {s.Scanned} of {Counted.Of(s.Total, "port")} on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({Counted.Of((long)Math.Round(result.PortsPerSecond), "port")}/s) with {Counted.Of(result.Slices.Count, "worker")}{(result.Request.Schedule == Schedule.Cyclic && result.Slices.Count > 1 ? ", ports dealt round-robin (--schedule cyclic)" : "")}");
         var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered{(s.OpenFiltered > 0 ? $", {s.OpenFiltered} open|filtered" : "")}";
         yield return s.Unscanned > 0 ? $"{counts}, {s.Unscanned} unscanned" : counts;
         var replacements = result.Slices.Sum(slice => slice.Attempts.Count - 1);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Xml;
+using PortScan.Coordinator.Scanning;
 using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Output;
@@ -11,8 +12,9 @@ namespace PortScan.Coordinator.Output;
 /// nmap's own DTD, so tools that read nmap XML read portscan's. The DTD allows only
 /// <c>scanner="nmap"</c>; portscan says who it is in <c>args</c>, <c>version</c> and the opening comment.
 /// A banner goes where nmap puts what it learns of a service: the <c>service</c> element's
-/// <c>extrainfo</c>, and a <c>script</c> element with the id of nmap's own banner script. What the
-/// network did to a host is nmap's <c>times</c> element.
+/// <c>extrainfo</c>, and a <c>script</c> element with the id of nmap's own banner script. With -sV an
+/// open port's <c>service</c> is what version detection found, with nmap's attributes and <c>cpe</c>
+/// elements. What the network did to a host is nmap's <c>times</c> element.
 /// </summary>
 public static class XmlReport
 {
@@ -123,12 +125,15 @@ public static class XmlReport
                 xml.WriteAttributeString("reason", port.Reason.ToWireName());
                 xml.WriteAttributeString("reason_ttl", "0");
                 xml.WriteEndElement();
-                var service = context.Services[port.Transport, port.Port];
-                if (service is not null || port.Banner is not null)
+                if (host.VersionScanned && port.State == PortState.Open)
+                {
+                    WriteService(xml, port, context.Services[port.Transport, port.Port]);
+                }
+                else if (context.Services[port.Transport, port.Port] is { } service || port.Banner is not null)
                 {
                     // conf 3 and method "table": named from the services file, not probed, as nmap marks it.
                     xml.WriteStartElement("service");
-                    xml.WriteAttributeString("name", service ?? "unknown");
+                    xml.WriteAttributeString("name", context.Services[port.Transport, port.Port] ?? "unknown");
                     if (port.Banner is { } extrainfo)
                     {
                         xml.WriteAttributeString("extrainfo", extrainfo);
@@ -169,6 +174,36 @@ public static class XmlReport
         xml.WriteRaw("\n");
         xml.WriteEndElement();
         xml.WriteEndDocument();
+    }
+
+    /// <summary>
+    /// -sV's finding as nmap's print_xml_service writes it: the name (probed, else the services file's,
+    /// else "unknown"), what the templates filled in, tunnel="ssl", method and conf, and one cpe element a CPE.
+    /// A banner with no extra info of the service's own stays its extrainfo.
+    /// </summary>
+    private static void WriteService(XmlWriter xml, PortResult port, string? table)
+    {
+        var service = port.Service ?? DetectedService.Unmatched();
+        xml.WriteStartElement("service");
+        xml.WriteAttributeString("name", service.Name ?? table ?? "unknown");
+        foreach (var (name, value) in new[]
+        {
+            ("product", service.Product), ("version", service.Version), ("extrainfo", service.ExtraInfo ?? port.Banner),
+            ("hostname", service.Hostname), ("ostype", service.OsType), ("devicetype", service.DeviceType), ("tunnel", service.Tunnel),
+        })
+        {
+            if (value is not null)
+            {
+                xml.WriteAttributeString(name, value);
+            }
+        }
+        xml.WriteAttributeString("method", service.Method);
+        xml.WriteAttributeString("conf", Number(service.Conf));
+        foreach (var cpe in service.Cpe)
+        {
+            xml.WriteElementString("cpe", cpe);
+        }
+        xml.WriteEndElement();
     }
 
     private static void Empty(XmlWriter xml, string name, params (string Name, string Value)[] attributes)

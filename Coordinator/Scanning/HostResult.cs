@@ -37,6 +37,9 @@ public sealed class HostResult
     /// <summary>--host-timeout gave this host up: its unscanned ports are so for that reason (<see cref="SliceTracker.HostTimeoutReason"/>).</summary>
     public bool TimedOut { get; }
 
+    /// <summary>-sV was asked for: the reports show what version detection found.</summary>
+    public bool VersionScanned => _result.Request.Version is not null;
+
     /// <summary>Round-trip times and probe counts for this host; null when no worker sent any.</summary>
     public HostNetwork? Network { get; }
 
@@ -74,22 +77,22 @@ public sealed class HostResult
     {
         var work = _result.Request.Work;
         var position = work.PositionOf(_index, work.Ports.At(0).Transport, work.Ports.At(0).Port);
-        var sliceIndex = _result.SliceAt(position);
-        var slice = _result.Slices[sliceIndex];
+        var slice = _result.Slices[_result.SliceAt(position)];
         foreach (var transport in work.Ports.Transports)
         {
             foreach (var port in work.Ports[transport].Ports())
             {
-                // A host's ports may run across the end of one slice into the next.
+                // A host's ports may run across the end of one slice into the next (block), or
+                // belong to a different slice each (cyclic).
                 if (!slice.Holds(position))
                 {
-                    slice = _result.Slices[++sliceIndex];
+                    slice = _result.Slices[_result.SliceAt(position)];
                 }
                 var state = slice.StateAt(position);
                 if (includeNotOpen || state == PortState.Open)
                 {
                     yield return state == PortState.Open
-                        ? new PortResult(transport, port, state, slice.RttAt(position), slice.BannerAt(position))
+                        ? new PortResult(transport, port, state, slice.RttAt(position), slice.BannerAt(position), service: slice.ServiceAt(position))
                         : new PortResult(transport, port, state,
                             reason: state == PortState.Unscanned && TimedOut ? PortReason.HostTimeout : slice.ReasonAt(position));
                 }

@@ -13,6 +13,11 @@ public interface IScanObserver
     {
     }
 
+    /// <summary>-sV: what version detection found of an open port reported before, as <paramref name="port"/>'s <see cref="PortResult.Service"/>.</summary>
+    void ServiceFound(SliceTracker slice, ResolvedTarget host, PortResult port)
+    {
+    }
+
     void WorkerExited(WorkerAttempt attempt)
     {
     }

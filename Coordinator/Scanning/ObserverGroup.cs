@@ -21,6 +21,14 @@ public sealed class ObserverGroup(IReadOnlyList<IScanObserver> observers) : ISca
         }
     }
 
+    public void ServiceFound(SliceTracker slice, ResolvedTarget host, PortResult port)
+    {
+        foreach (var observer in observers)
+        {
+            observer.ServiceFound(slice, host, port);
+        }
+    }
+
     public void WorkerExited(WorkerAttempt attempt)
     {
         foreach (var observer in observers)

@@ -32,7 +32,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
     {
         var startedAt = DateTimeOffset.Now;
         var stopwatch = Stopwatch.StartNew();
-        var slices = SlicePlanner.Plan(request.Work, request.Workers).Select(s => new SliceTracker(s, request.Work)).ToArray();
+        var slices = SlicePlanner.Plan(request.Work, request.Workers, request.Schedule).Select(s => new SliceTracker(s, request.Work)).ToArray();
         _slices = slices;
         _hinted.Clear();
         _timedOut.Clear();
@@ -47,7 +47,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         void Launch(SliceTracker slice)
         {
             var attempt = slice.NewAttempt();
-            var arguments = new WorkerArguments(attempt.Work, request.WorkerProbes, slice.Slice.Worker, Supervised: true);
+            var arguments = new WorkerArguments(attempt.Work, request.WorkerProbes, slice.Slice.Worker, Supervised: true, request.Version);
             running++;
             launches.Add(launcher.RunAsync(attempt, [.. arguments.ToArgumentList()], events.Writer));
         }
@@ -268,11 +268,19 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
             case HostTimeoutMessage timedOut:
                 ApplyHostTimeout(request, attempt, timedOut);
                 break;
+            case ServiceMessage service:
+                ApplyService(request, attempt, service, observer);
+                break;
             case DoneMessage:
                 var unreported = attempt.Slice.CountUnscanned(attempt);
+                var unprobed = request.Version is null ? 0 : attempt.Slice.CountUnprobed(attempt);
                 if (unreported > 0)
                 {
                     Distrust(attempt, $"it said done with {unreported} of its ports unreported");
+                }
+                else if (unprobed > 0)
+                {
+                    Distrust(attempt, $"it said done with the service of {unprobed} of its open ports unreported");
                 }
                 attempt.Done = true;
                 break;
@@ -339,6 +347,35 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
             Distrust(attempt, $"it reported on '{target}', which is not a host of this scan");
         }
         return host;
+    }
+
+    /// <summary>-sV: a port's service, checked like a port's state before it is recorded.</summary>
+    private void ApplyService(ScanRequest request, WorkerAttempt attempt, ServiceMessage message, IScanObserver observer)
+    {
+        var host = HostOf(request, attempt, message.Target);
+        if (host < 0)
+        {
+            return;
+        }
+        if (request.Version is null)
+        {
+            Distrust(attempt, $"it sent the service of {message.Target} port {message.Port}, but the scan has no -sV");
+            return;
+        }
+        if (!TransportNames.TryParse(message.Transport, out var transport))
+        {
+            Distrust(attempt, $"it sent a service of transport '{message.Transport}', not tcp or udp");
+            return;
+        }
+        if (message.Service.Problem() is { } problem || !attempt.Slice.TryRecordService(attempt, host, transport, message.Port, message.Service, out problem))
+        {
+            Distrust(attempt, problem.StartsWith("it ", StringComparison.Ordinal) ? problem : $"it sent the service of {message.Target} port {message.Port}/{message.Transport} with {problem}");
+            return;
+        }
+        var position = request.Work.PositionOf(host, transport, message.Port);
+        var slice = attempt.Slice;
+        observer.ServiceFound(slice, request.Targets[host],
+            new PortResult(transport, message.Port, PortState.Open, slice.RttAt(position), slice.BannerAt(position), service: message.Service));
     }
 
     /// <summary>A worker changed its pace to a host: news for -v, as nmap's "Increasing send delay for …" is.</summary>

@@ -15,6 +15,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     private readonly PortState[] _states = new PortState[slice.Bounds.Count];
     private readonly Dictionary<int, double> _rttMs = [];
     private readonly Dictionary<int, string> _banners = [];
+    private readonly Dictionary<int, DetectedService> _services = [];
 
     // Only reasons a port's state does not imply (a filtered port the network rejected): few, if any.
     private readonly Dictionary<int, PortReason> _reasons = [];
@@ -54,20 +55,22 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     public void HostTimedOut(int host) => _timedOutHosts.Add(host);
 
     /// <summary>True when <paramref name="position"/> of the work list belongs to this slice.</summary>
-    public bool Holds(int position) => position >= Slice.Bounds.Start && position <= Slice.Bounds.End;
+    public bool Holds(int position) => Slice.Bounds.IndexOf(position) >= 0;
 
     /// <summary>True when some of host <paramref name="host"/>'s positions (host × ports, in order) belong to this slice.</summary>
     public bool CoversHost(int host)
     {
         var first = (long)host * WorkList.Ports.Count;
-        return first <= Slice.Bounds.End && first + WorkList.Ports.Count - 1 >= Slice.Bounds.Start;
+        return Slice.Bounds.Overlaps(first, first + WorkList.Ports.Count - 1);
     }
 
-    public PortState StateAt(int position) => _states[position - Slice.Bounds.Start];
+    public PortState StateAt(int position) => _states[Slice.Bounds.IndexOf(position)];
 
     public double? RttAt(int position) => _rttMs.TryGetValue(position, out var rtt) ? rtt : null;
 
     public string? BannerAt(int position) => _banners.GetValueOrDefault(position);
+
+    public DetectedService? ServiceAt(int position) => _services.GetValueOrDefault(position);
 
     /// <summary>Why the port at <paramref name="position"/> is filtered, when it was rejected; null for its state's usual reason.</summary>
     public PortReason? ReasonAt(int position) => _reasons.TryGetValue(position, out var reason) ? reason : null;
@@ -78,7 +81,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         var covers = new BitArray(_states.Length);
         foreach (var position in PendingPositions())
         {
-            covers[position - Slice.Bounds.Start] = true;
+            covers[Slice.Bounds.IndexOf(position)] = true;
         }
         var attempt = new WorkerAttempt(this, _attempts.Count + 1, PendingWork(), covers);
         _attempts.Add(attempt);
@@ -92,12 +95,13 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     public bool TryRecord(WorkerAttempt attempt, int host, PortResult result, out string problem)
     {
         var position = WorkList.PositionOf(host, result.Transport, result.Port);
-        if (position < 0 || !Holds(position) || !attempt.Covers[position - Slice.Bounds.Start])
+        var index = position < 0 ? -1 : Slice.Bounds.IndexOf(position);
+        if (index < 0 || !attempt.Covers[index])
         {
             problem = $"{WorkList.Hosts[host]} port {result.Name} is not one it was given ({attempt.Work})";
             return false;
         }
-        ref var current = ref _states[position - Slice.Bounds.Start];
+        ref var current = ref _states[index];
         if (current != PortState.Unscanned)
         {
             problem = $"{WorkList.Hosts[host]} port {result.Name} reported twice";
@@ -137,13 +141,54 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         return true;
     }
 
+    /// <summary>
+    /// Records what version detection found of a port: only of an open port the attempt itself
+    /// reported (a replacement is never given a port already decided), and only once.
+    /// </summary>
+    public bool TryRecordService(WorkerAttempt attempt, int host, Transport transport, int port, DetectedService service, out string problem)
+    {
+        var position = WorkList.PositionOf(host, transport, port);
+        var name = $"{WorkList.Hosts[host]} port {port}/{transport.ToWireName()}";
+        if (position < 0 || !Holds(position) || !attempt.Covers[position - Slice.Bounds.Start])
+        {
+            problem = $"it sent the service of {name}, which is not one it was given ({attempt.Work})";
+            return false;
+        }
+        if (_states[position - Slice.Bounds.Start] != PortState.Open)
+        {
+            problem = $"it sent the service of {name}, which it had not reported open";
+            return false;
+        }
+        if (!_services.TryAdd(position, service))
+        {
+            problem = $"it sent the service of {name} twice";
+            return false;
+        }
+        problem = "";
+        return true;
+    }
+
+    /// <summary>With -sV: how many open ports the attempt reported without sending their service.</summary>
+    public int CountUnprobed(WorkerAttempt attempt)
+    {
+        var count = 0;
+        for (var i = 0; i < _states.Length; i++)
+        {
+            if (attempt.Covers[i] && _states[i] == PortState.Open && !_services.ContainsKey(Slice.Bounds.Start + i))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /// <summary>How many of the attempt's host-ports have no result yet, but for those of hosts it gave up.</summary>
     public int CountUnscanned(WorkerAttempt attempt)
     {
         var count = 0;
         for (var i = 0; i < _states.Length; i++)
         {
-            if (attempt.Covers[i] && _states[i] == PortState.Unscanned && !attempt.GaveUp(HostAt(Slice.Bounds.Start + i)))
+            if (attempt.Covers[i] && _states[i] == PortState.Unscanned && !attempt.GaveUp(HostAt(Slice.Bounds.Position(i))))
             {
                 count++;
             }
@@ -166,7 +211,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         {
             if (_states[i] == PortState.Unscanned)
             {
-                yield return Slice.Bounds.Start + i;
+                yield return Slice.Bounds.Position(i);
             }
         }
     }

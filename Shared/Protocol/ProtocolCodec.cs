@@ -117,6 +117,13 @@ public static class ProtocolCodec
                 json.WriteString("type", "hostTimeout");
                 json.WriteString("target", timedOut.Target);
                 break;
+            case ServiceMessage service:
+                json.WriteString("type", "service");
+                json.WriteString("target", service.Target);
+                json.WriteString("transport", service.Transport);
+                json.WriteNumber("port", service.Port);
+                WriteService(json, service.Service);
+                break;
             case DoneMessage done:
                 json.WriteString("type", "done");
                 json.WriteNumber("open", done.Open);
@@ -135,6 +142,29 @@ public static class ProtocolCodec
             default:
                 throw new ArgumentOutOfRangeException(nameof(message), message.GetType().Name, "not a protocol message");
         }
+        json.WriteEndObject();
+    }
+
+    /// <summary>The service object: absent fields are left out, as the generated reader expects.</summary>
+    private static void WriteService(Utf8JsonWriter json, Ports.DetectedService service)
+    {
+        json.WriteStartObject("service");
+        WriteIfSet(json, "name", service.Name);
+        WriteIfSet(json, "product", service.Product);
+        WriteIfSet(json, "version", service.Version);
+        WriteIfSet(json, "extraInfo", service.ExtraInfo);
+        WriteIfSet(json, "hostname", service.Hostname);
+        WriteIfSet(json, "osType", service.OsType);
+        WriteIfSet(json, "deviceType", service.DeviceType);
+        json.WriteStartArray("cpe");
+        foreach (var cpe in service.Cpe)
+        {
+            json.WriteStringValue(cpe);
+        }
+        json.WriteEndArray();
+        json.WriteString("method", service.Method);
+        json.WriteNumber("conf", service.Conf);
+        WriteIfSet(json, "tunnel", service.Tunnel);
         json.WriteEndObject();
     }
 

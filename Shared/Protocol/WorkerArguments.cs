@@ -21,12 +21,15 @@ namespace PortScan.Shared.Protocol;
 /// <c>--host-timeout-ms N</c> gives up a host N ms after the worker's first probe to it.
 /// </para>
 /// <para>
+/// <c>--version-intensity N --version-db FILE</c> (both or neither) turn on version detection (<see cref="VersionDetection"/>).
+/// </para>
+/// <para>
 /// <c>--supervised</c> tells a worker it runs under a coordinator (see the worker's
 /// <c>CoordinatorLifeline</c>): it exits when its stdin pipe closes, and leaves the terminal's
 /// process group. Without it a worker run by hand behaves like any command-line tool.
 /// </para>
 /// </summary>
-public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int WorkerId, bool Supervised)
+public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int WorkerId, bool Supervised, VersionDetection? Version = null)
 {
     private const string SupervisedFlag = "--supervised";
 
@@ -71,6 +74,13 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
             yield return "--host-timeout-ms";
             yield return Probes.HostTimeoutMs.ToString(CultureInfo.InvariantCulture);
         }
+        if (Version is { } version)
+        {
+            yield return "--version-intensity";
+            yield return version.Intensity.ToString(CultureInfo.InvariantCulture);
+            yield return "--version-db";
+            yield return version.Database;
+        }
         if (Supervised)
         {
             yield return SupervisedFlag;
@@ -94,7 +104,8 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
                 continue;
             }
             if (name is not ("--target" or "--ports" or "--timeout-ms" or "--min-rtt-ms" or "--initial-rtt-ms" or "--max-retries"
-                or "--concurrency" or "--worker-id" or "--max-rate" or "--min-rate" or "--banner-ms" or "--host-timeout-ms"))
+                or "--concurrency" or "--worker-id" or "--max-rate" or "--min-rate" or "--banner-ms" or "--host-timeout-ms"
+                or "--version-intensity" or "--version-db"))
             {
                 throw new FormatException($"unknown option '{name}'");
             }
@@ -148,7 +159,17 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
         {
             throw new FormatException(problem);
         }
-        return new WorkerArguments(new WorkSet(segments), probes, worker, supervised);
+        VersionDetection? version = null;
+        if (values.ContainsKey("--version-intensity") || values.ContainsKey("--version-db"))
+        {
+            version = new VersionDetection(Number(values, "--version-intensity"),
+                values.TryGetValue("--version-db", out var database) ? database : throw new FormatException("option '--version-db' is required with --version-intensity"));
+            if (version.Problem() is { } versionProblem)
+            {
+                throw new FormatException(versionProblem);
+            }
+        }
+        return new WorkerArguments(new WorkSet(segments), probes, worker, supervised, version);
     }
 
     /// <summary>A positive decimal; 0 when the option is absent (no limit).</summary>

@@ -19,6 +19,7 @@ namespace PortScan.Shared.Protocol;
 [JsonDerivedType(typeof(RateMessage), "rate")]
 [JsonDerivedType(typeof(TimingMessage), "timing")]
 [JsonDerivedType(typeof(HostTimeoutMessage), "hostTimeout")]
+[JsonDerivedType(typeof(ServiceMessage), "service")]
 [JsonDerivedType(typeof(DoneMessage), "done")]
 [JsonDerivedType(typeof(ErrorMessage), "error")]
 [JsonDerivedType(typeof(StopMessage), "stop")]
@@ -104,6 +105,12 @@ public sealed record TimingMessage(
 /// worker gave the host up first, so stop it here too.
 /// </summary>
 public sealed record HostTimeoutMessage(string Target) : WorkerMessage;
+
+/// <summary>
+/// Version detection's finding for one port (<c>-sV</c>): after its TCP ports (then its UDP ones) are
+/// reported, a worker probes each open one and sends this once a port, before <c>done</c>.
+/// </summary>
+public sealed record ServiceMessage(string Target, string Transport, int Port, Ports.DetectedService Service) : WorkerMessage;
 
 /// <summary>Last line of a worker that scanned its whole slice, or gave up the hosts it did not finish (<see cref="HostTimeoutMessage"/>).</summary>
 public sealed record DoneMessage(int Open, int Closed, int Filtered, int OpenFiltered, double ElapsedMs) : WorkerMessage;

@@ -15,10 +15,13 @@ public class TeachingCommandsTests
 
         exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
         stdout.ShouldContain("Timing: fixed timeout 20 ms, no retries (the article's), in every run");
-        stdout.ShouldContain("Run 1/3: article mode, 1 worker");
-        stdout.ShouldContain("Run 2/3: article mode, 4 workers");
-        stdout.ShouldContain("Run 3/3: async engine");
-        stdout.Split('\n').Count(l => l.Contains("exactly the ports the lab planted", StringComparison.Ordinal)).ShouldBe(3);
+        stdout.ShouldContain("Run 1/4: article mode, 1 worker");
+        stdout.ShouldContain("Run 2/4: article mode, 4 workers");
+        stdout.ShouldContain("Run 3/4: article mode, 4 workers, dealt round-robin");
+        stdout.ShouldMatch(@"(?m)^\s+1\s+\d+\s+\d+\s+16\s+\d+-\d+/4\s*$", "the cyclic run shows its slices: worker 1 takes every 4th of the 64 ports");
+        stdout.ShouldContain("Run 4/4: async engine");
+        stdout.Split('\n').Count(l => l.Contains("exactly the ports the lab planted", StringComparison.Ordinal)).ShouldBe(4);
+        stdout.ShouldMatch(@"Dealt\s+round-robin,\s+every\s+worker\s+got\s+a\s+share\s+of\s+them", "the closing text compares the schedules");
         stdout.ShouldContain("speedup");
         stdout.ShouldContain("WORKER  FIRST   LAST  PORTS  SLICE", customMessage: "the slice table is shown");
     }
