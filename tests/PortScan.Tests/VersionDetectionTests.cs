@@ -155,11 +155,9 @@ public sealed class VersionDetectionTests : IAsyncDisposable
         (service.Detected!.Product, service.Detected.Method, service.Detected.Conf).ShouldBe(("Excluded from version scan", "table", 3));
     }
 
-    [Test]
-    public async Task An_open_UDP_port_is_probed_with_the_databases_UDP_probes()
+    /// <summary>A probe file whose one UDP probe sends "ping" and knows the "pong" it gets back.</summary>
+    private static async Task<string> PongDatabaseAsync()
     {
-        await using var udp = new LoopbackServices();
-        var port = udp.UdpAnswering();
         var database = Path.Combine(TestTemp.Directory("udp-version").FullName, "probes");
         await File.WriteAllTextAsync(database, """
             Probe TCP NULL q||
@@ -170,6 +168,15 @@ public sealed class VersionDetectionTests : IAsyncDisposable
             totalwaitms 1000
             match pong m|^pong$| p/Pong responder/
             """, Encoding.Latin1);
+        return database;
+    }
+
+    [Test]
+    public async Task An_open_UDP_port_is_probed_with_the_databases_UDP_probes()
+    {
+        await using var udp = new LoopbackServices();
+        var port = udp.UdpAnswering();
+        var database = await PongDatabaseAsync();
 
         var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "-sU", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-sV", "--version-db", database, "--format", "json", "--no-progress");
@@ -184,16 +191,7 @@ public sealed class VersionDetectionTests : IAsyncDisposable
     {
         await using var udp = new LoopbackServices();
         var (answering, silent) = (udp.UdpAnsweringPingOnly(), udp.UdpSilent());
-        var database = Path.Combine(TestTemp.Directory("udp-version").FullName, "probes");
-        await File.WriteAllTextAsync(database, """
-            Probe TCP NULL q||
-            totalwaitms 500
-
-            Probe UDP Ping q|ping|
-            rarity 1
-            totalwaitms 1000
-            match pong m|^pong$| p/Pong responder/
-            """, Encoding.Latin1);
+        var database = await PongDatabaseAsync();
         var ports = $"{Math.Min(answering, silent)},{Math.Max(answering, silent)}";
 
         var plain = await Binaries.PortScanAsync("scan", "127.0.0.1", "-sU", "-p", ports, "--open", "--format", "json", "--no-progress");
