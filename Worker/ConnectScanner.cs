@@ -43,7 +43,7 @@ namespace PortScan.Worker;
 internal sealed unsafe class ConnectScanner : IDisposable
 {
     // Longest single wait, so a stop request and the congestion control's windows are looked at promptly.
-    private const int MaxWaitMs = 100;
+    private const int MaxWaitUs = 100_000;
 
     private const int StartBatch = 256;
 
@@ -168,7 +168,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
             // Block only when nothing new can be started (or its slot is not due); flush first so
             // results are never held back by a wait.
             var canStartMore = !paced && !shortage && _inFlight.Count < _limit && (cursor.HasNext || _again.Count > 0 || AnyRetries());
-            var wait = canStartMore ? 0 : Math.Min(MaxWaitMs, MillisecondsToNextEvent(paced, cursor));
+            var wait = canStartMore ? 0 : Math.Min(MaxWaitUs, MicrosecondsToNextEvent(paced, cursor));
             if (wait > 0)
             {
                 sink.Flush();
@@ -361,21 +361,21 @@ internal sealed unsafe class ConnectScanner : IDisposable
         return true;
     }
 
-    private void Poll(int waitMs, IPortResultSink sink)
+    private void Poll(int waitUs, IPortResultSink sink)
     {
         var before = Stopwatch.GetTimestamp();
         if (_inFlight.Count == 0)
         {
             // Nothing to wait for but a pacer's next slot.
-            if (waitMs > 0)
+            if (waitUs > 0)
             {
-                Thread.Sleep(waitMs);
+                EpollSet.Sleep(waitUs);
                 _waitedTicks += Stopwatch.GetTimestamp() - before;
             }
             return;
         }
-        var ready = _epoll.Wait(waitMs);
-        if (waitMs > 0)
+        var ready = _epoll.Wait(waitUs);
+        if (waitUs > 0)
         {
             _waitedTicks += Stopwatch.GetTimestamp() - before;
         }
@@ -729,7 +729,7 @@ internal sealed unsafe class ConnectScanner : IDisposable
         return now < work.HeldUntil;
     }
 
-    private int MillisecondsToNextEvent(bool paced, PlanCursor cursor)
+    private int MicrosecondsToNextEvent(bool paced, PlanCursor cursor)
     {
         var now = Stopwatch.GetTimestamp();
         var ticks = _inFlight.TicksToNextDeadline(now);
@@ -747,16 +747,16 @@ internal sealed unsafe class ConnectScanner : IDisposable
             // Wake when a host's time is up, so --host-timeout holds to the millisecond.
             ticks = Math.Min(ticks, Math.Max(0, work.Timing.TicksToTimeUp(now)));
         }
-        var wait = ticks == long.MaxValue ? MaxWaitMs : WaitTime.Milliseconds(ticks);
+        var wait = ticks == long.MaxValue ? MaxWaitUs : WaitTime.Microseconds(ticks);
         if (paced)
         {
-            var slot = _pacer.MillisecondsUntilNext();
-            var host = cursor.HasNext ? cursor.Work.Timing.Pacer.MillisecondsUntilNext() : MaxWaitMs;
+            var slot = _pacer.MicrosecondsUntilNext();
+            var host = cursor.HasNext ? cursor.Work.Timing.Pacer.MicrosecondsUntilNext() : MaxWaitUs;
             foreach (var work in _open)
             {
                 if (work.Retries.Count > 0)
                 {
-                    host = Math.Min(host, work.Timing.Pacer.MillisecondsUntilNext());
+                    host = Math.Min(host, work.Timing.Pacer.MicrosecondsUntilNext());
                 }
             }
             wait = Math.Min(wait, Math.Max(slot, host));

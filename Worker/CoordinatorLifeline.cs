@@ -10,8 +10,9 @@ namespace PortScan.Worker;
 /// The coordinator holds the write end of the worker's stdin pipe. When the coordinator exits for
 /// any reason, SIGKILL included, the kernel closes that end and the read here returns end-of-file:
 /// the worker exits at once. While it lives, the coordinator writes protocol lines there: timing
-/// hints (another worker's round-trip time for a host this one scans too) and host timeouts (a host
-/// another worker gave up); any other line is ignored. Linux's parent-death signal
+/// hints (another worker's round-trip time for a host this one scans too), host timeouts (a host
+/// another worker gave up) and <c>stop</c> (finish as on SIGTERM, which cannot cross ssh or srun);
+/// any other line is ignored. Linux's parent-death signal
 /// (PR_SET_PDEATHSIG) is not used: it fires when the forking <em>thread</em> exits, and .NET may
 /// start a process from a thread-pool thread that is later retired, killing a healthy worker.
 /// </para>
@@ -29,22 +30,31 @@ internal static partial class CoordinatorLifeline
     [LibraryImport("libc", EntryPoint = "setpgid", SetLastError = true)]
     private static partial int SetProcessGroup(int pid, int processGroup);
 
-    public static void Hold(TimingHints hints)
+    /// <param name="stop">Called, on the reading thread, when the coordinator asks the worker to stop.</param>
+    public static void Hold(TimingHints hints, Action stop)
     {
         // Failure leaves the worker in the terminal's group: Ctrl-C then stops it directly, which the coordinator also handles.
         _ = SetProcessGroup(0, 0);
-        var watcher = new Thread(() => ReadUntilEndOfFile(hints)) { IsBackground = true, Name = "stdin lifeline" };
+        var watcher = new Thread(() => ReadUntilEndOfFile(hints, stop)) { IsBackground = true, Name = "stdin lifeline" };
         watcher.Start();
     }
 
-    private static void ReadUntilEndOfFile(TimingHints hints)
+    private static void ReadUntilEndOfFile(TimingHints hints, Action stop)
     {
         using var stdin = new StreamReader(Console.OpenStandardInput());
         try
         {
             while (stdin.ReadLine() is { } line)
             {
-                if (ProtocolCodec.TryParse(line, out var message, out _))
+                if (!ProtocolCodec.TryParse(line, out var message, out _))
+                {
+                    continue;
+                }
+                if (message is StopMessage)
+                {
+                    stop();
+                }
+                else
                 {
                     hints.Add(message!);
                 }

@@ -10,9 +10,10 @@ using PortScan.Worker.Timing;
 
 // portscan-worker: scans one slice (hosts and ports) and speaks the JSON-lines protocol on stdout (docs/protocol.md).
 // Exit codes: 0 ports scanned, 1 scan failed (an error message was sent), 2 bad arguments,
-// 128 + signal when stopped by SIGINT or SIGTERM (an error message was sent), 129 when a
-// supervised worker's coordinator went away. With -sV (--version-intensity, --version-db) the
-// open ports found are then probed for their service and version, each finding a service message.
+// 128 + signal when stopped by SIGINT or SIGTERM, 143 by the coordinator's stop line (an error message was sent), 129 when a
+// supervised worker's coordinator went away.
+// With -sV (--version-intensity, --version-db) the open ports found are then probed for their
+// service and version, each finding a service message.
 WorkerArguments arguments;
 try
 {
@@ -25,10 +26,21 @@ catch (FormatException e)
 }
 
 var stopwatch = Stopwatch.StartNew();
+// On SIGTERM, SIGINT or the coordinator's stop line, stop starting connects and report what is
+// finished: the coordinator then knows exactly which ports are left. Not disposed: the stdin
+// thread may still cancel it while the process exits.
+var cancellation = new CancellationTokenSource();
+const string SigTerm = "signal 15", SigInt = "signal 2", StopLine = "a stop line from the coordinator";
+string? stoppedBy = null;
+void Stop(string by)
+{
+    Interlocked.CompareExchange(ref stoppedBy, by, null);
+    cancellation.Cancel();
+}
 var hints = new TimingHints();
 if (arguments.Supervised)
 {
-    CoordinatorLifeline.Hold(hints);
+    CoordinatorLifeline.Hold(hints, () => Stop(StopLine));
 }
 // Every connect in flight holds a descriptor: take all the kernel allows, and size concurrency to it.
 var descriptors = FileDescriptorLimit.RaiseSoftToHard();
@@ -42,20 +54,18 @@ using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
 // The engine at work gives the heartbeats' estimate of the time left; a worker with UDP ports to come cannot tell (see docs/design.md, "Progress").
 Func<TimeSpan?> estimate = () => null;
 var writer = new ResultWriter(stdout, () => estimate());
-writer.Send(new HelloMessage(ProtocolCodec.Version, arguments.WorkerId, Environment.ProcessId, arguments.Work.ToString(), probes));
+// Where it runs: through ssh or srun only the worker itself can say (a Slurm step's node, job and step come in its environment).
+writer.Send(new HelloMessage(ProtocolCodec.Version, arguments.WorkerId, Environment.ProcessId, arguments.Work.ToString(), probes,
+    Environment.MachineName, Environment.GetEnvironmentVariable("SLURMD_NODENAME"),
+    Environment.GetEnvironmentVariable("SLURM_JOB_ID"), Environment.GetEnvironmentVariable("SLURM_STEP_ID")));
 
-// On SIGTERM or SIGINT, stop starting connects and report what is finished: the coordinator
-// then knows exactly which ports are left.
-using var cancellation = new CancellationTokenSource();
-var signal = 0;
-void Stop(PosixSignalContext context)
+void OnSignal(PosixSignalContext context)
 {
     context.Cancel = true;
-    signal = context.Signal == PosixSignal.SIGTERM ? 15 : 2;
-    cancellation.Cancel();
+    Stop(context.Signal == PosixSignal.SIGTERM ? SigTerm : SigInt);
 }
-using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 // One timing a host, shared by both engines.
 var hosts = new HostTimings(probes);
 try
@@ -87,8 +97,9 @@ try
     SendTimings();
     if (cancellation.IsCancellationRequested)
     {
-        writer.Send(new ErrorMessage($"stopped by signal {signal} before all its ports were scanned"));
-        return 128 + signal;
+        writer.Send(new ErrorMessage($"stopped by {stoppedBy} before all its ports were scanned"));
+        // The stop line exits as SIGTERM does: through ssh and srun the exit code comes back either way.
+        return stoppedBy == SigInt ? 130 : 143;
     }
     var counts = writer.Counts;
     writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, counts.OpenFiltered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));
@@ -111,3 +122,4 @@ void SendTimings()
         writer.Send(host.Describe());
     }
 }
+

@@ -40,7 +40,7 @@ namespace PortScan.Worker;
 /// </summary>
 internal sealed unsafe class UdpScanner : IDisposable
 {
-    private const int MaxWaitMs = 100;
+    private const int MaxWaitUs = 100_000;
 
     /// <summary>
     /// Passes in a row with no answer at all that end the scan of ports whose host never answered.
@@ -178,7 +178,7 @@ internal sealed unsafe class UdpScanner : IDisposable
         while (Stopwatch.GetTimestamp() < resume && !cancellationToken.IsCancellationRequested)
         {
             sink.Flush();
-            Thread.Sleep(Math.Min(MaxWaitMs, Math.Max(1, (int)((resume - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency))));
+            EpollSet.Sleep(Math.Min(MaxWaitUs, Math.Max(1, WaitTime.Microseconds(resume - Stopwatch.GetTimestamp()))));
         }
     }
 
@@ -276,8 +276,8 @@ internal sealed unsafe class UdpScanner : IDisposable
             }
             _shortage.Clear();
 
-            var wait = _inFlight.Count + 1 >= _limit || !more || starved ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs)
-                : paced ? Math.Min(Math.Max(passPacer.MillisecondsUntilNext(), _pacer.MillisecondsUntilNext()), _inFlight.Count > 0 ? Math.Min(MillisecondsToNextDeadline(), MaxWaitMs) : MaxWaitMs)
+            var wait = _inFlight.Count + 1 >= _limit || !more || starved ? Math.Min(MicrosecondsToNextDeadline(), MaxWaitUs)
+                : paced ? Math.Min(Math.Max(passPacer.MicrosecondsUntilNext(), _pacer.MicrosecondsUntilNext()), _inFlight.Count > 0 ? Math.Min(MicrosecondsToNextDeadline(), MaxWaitUs) : MaxWaitUs)
                 : 0;
             if (wait > 0)
             {
@@ -383,18 +383,18 @@ internal sealed unsafe class UdpScanner : IDisposable
         Report(probe.Host, probe.Port, state, rttMs, sink, reason);
     }
 
-    private void Poll(int waitMs, Pass pass, IPortResultSink sink)
+    private void Poll(int waitUs, Pass pass, IPortResultSink sink)
     {
         if (_inFlight.Count == 0)
         {
-            if (waitMs > 0)
+            if (waitUs > 0)
             {
-                Thread.Sleep(waitMs);
+                EpollSet.Sleep(waitUs);
             }
             return;
         }
         var buffer = stackalloc byte[2048];
-        var ready = _epoll.Wait(waitMs);
+        var ready = _epoll.Wait(waitUs);
         for (var i = 0; i < ready; i++)
         {
             var fd = _epoll.ReadyFd(i);
@@ -441,10 +441,10 @@ internal sealed unsafe class UdpScanner : IDisposable
         }
     }
 
-    private int MillisecondsToNextDeadline()
+    private int MicrosecondsToNextDeadline()
     {
         var ticks = _inFlight.TicksToNextDeadline(Stopwatch.GetTimestamp());
-        return ticks == long.MaxValue ? 0 : WaitTime.Milliseconds(ticks);
+        return ticks == long.MaxValue ? 0 : WaitTime.Microseconds(ticks);
     }
 
     public void Dispose()

@@ -6,7 +6,8 @@ namespace PortScan.Coordinator.Benchmarking;
 
 /// <summary>
 /// Draws speedup against worker count, with the ideal (speedup = workers / first workers) as a
-/// dashed line. Worker counts are placed on a log scale, as they usually double.
+/// dashed line and, when the runs decide it, the speedup Amdahl's law predicts with the fitted
+/// serial fraction. Worker counts are placed on a log scale, as they usually double.
 /// </summary>
 public static class SpeedupSvg
 {
@@ -17,7 +18,7 @@ public static class SpeedupSvg
     private const int Top = 40;
     private const int Bottom = 50;
 
-    public static string Draw(IReadOnlyList<SpeedupRow> rows, string title)
+    public static string Draw(IReadOnlyList<SpeedupRow> rows, AmdahlFit? fit, string title)
     {
         var baseWorkers = rows[0].Workers;
         var maxY = Math.Max(rows.Max(r => r.Speedup), rows.Max(r => (double)r.Workers / baseWorkers)) * 1.1;
@@ -47,6 +48,12 @@ public static class SpeedupSvg
         var ideal = string.Join(' ', rows.Select(r => $"{F(X(r.Workers))},{F(Y((double)r.Workers / baseWorkers))}"));
         var measured = string.Join(' ', rows.Select(r => $"{F(X(r.Workers))},{F(Y(r.Speedup))}"));
         svg.Append(CultureInfo.InvariantCulture, $"<polyline points=\"{ideal}\" fill=\"none\" stroke=\"gray\" stroke-dasharray=\"6 4\"/>\n");
+        if (fit is not null)
+        {
+            var predicted = string.Join(' ', rows.Select(r => $"{F(X(r.Workers))},{F(Y(fit.PredictedSpeedup(r.Workers)))}"));
+            svg.Append(CultureInfo.InvariantCulture, $"<polyline points=\"{predicted}\" fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"2\" stroke-dasharray=\"2 3\"/>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right - 150}\" y=\"{Top + 42}\" fill=\"#ff7f0e\">Amdahl, serial {fit.SerialFraction:P1}</text>\n");
+        }
         svg.Append(CultureInfo.InvariantCulture, $"<polyline points=\"{measured}\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\"/>\n");
         foreach (var row in rows)
         {

@@ -19,9 +19,10 @@ public static class PortScanCli
         }
         var words = WithDefaultCommand(args);
         // Only the command that runs is built: building all five with their options measured a
-        // fifth of a one-port scan's parse. The root's own help and --version need them all.
-        var root = Root(Commands.Any(c => c.Name == words[0]) ? words[0] : null);
-        var parse = root.Parse(words);
+        // fifth of a one-port scan's parse. The root's own help and --version need only their names.
+        var root = Root(words.FirstOrDefault(w => Commands.Any(c => c.Name == w)));
+        // No response files: "@FILE" is --hosts' own syntax (a host list), never a file of arguments.
+        var parse = root.Parse(words, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // --help wins over whatever else is missing or wrong on the line, as it does in nmap.
         if (parse.Errors.Count > 0 && parse.Action is not HelpWriter)
         {
@@ -54,22 +55,29 @@ public static class PortScanCli
     }
 
     /// <summary>The commands by name, each built only when asked for.</summary>
-    private static readonly (string Name, Func<Command> Create)[] Commands =
+    private static readonly (string Name, string Summary, Func<Command> Create)[] Commands =
     [
-        ("scan", () => new ScanCommand()),
-        ("plan", () => new PlanCommand()),
-        ("lab", () => new LabCommand()),
-        ("demo", () => new DemoCommand()),
-        ("bench", () => new BenchCommand()),
+        ("scan", ScanCommand.Summary, () => new ScanCommand()),
+        ("plan", PlanCommand.Summary, () => new PlanCommand()),
+        ("lab", LabCommand.Summary, () => new LabCommand()),
+        ("demo", DemoCommand.Summary, () => new DemoCommand()),
+        ("bench", BenchCommand.Summary, () => new BenchCommand()),
     ];
 
-    /// <summary>The root with every command (or only <paramref name="only"/>), their options, and the help that lists them.</summary>
+    /// <summary>
+    /// The root with the command <paramref name="only"/> built with its options; without one, the
+    /// root lists every command by name and summary (its own --help and --version), building none.
+    /// </summary>
     public static RootCommand Root(string? only = null)
     {
         var root = new RootCommand("portscan: a TCP and UDP port scanner that splits hosts × ports into slices and scans each slice in a worker process of its own");
-        foreach (var (name, create) in Commands)
+        foreach (var (name, summary, create) in Commands)
         {
-            if (only is null || only == name)
+            if (only is null)
+            {
+                root.Add(new Command(name, summary));
+            }
+            else if (only == name)
             {
                 root.Add(create());
             }

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Benchmarking;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Lab;
+using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Slicing;
 using Spectre.Console;
 
 namespace PortScan.Coordinator.Commands;
@@ -40,10 +42,13 @@ internal sealed class BenchCommand : Command
     private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 65535, () => 8, "Lab: closed ports");
     private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 0, 65535, () => 54, "Lab: filtered ports");
     private readonly Option<string?> _report = new("--report") { Description = "Write the raw runs and the table to FILE (.json or .csv)", HelpName = "FILE" };
-    private readonly Option<string?> _svg = new("--svg") { Description = "Draw speedup against worker count, with the ideal line, to FILE", HelpName = "FILE" };
+    private readonly Option<string?> _svg = new("--svg") { Description = "Draw speedup against worker count, with the ideal line and Amdahl's prediction, to FILE, and every run's timeline to FILE-timelines.svg", HelpName = "FILE" };
+
+    /// <summary>The line the root's help lists it with, without building its options.</summary>
+    public const string Summary = "Compare scan times across worker counts: median seconds, ports/s, speedup and efficiency";
 
     public BenchCommand()
-        : base("bench", "Compare scan times across worker counts: median seconds, ports/s, speedup and efficiency")
+        : base("bench", Summary)
     {
         UnknownOptions.RejectIn(_target);
         Add(_target);
@@ -121,13 +126,14 @@ internal sealed class BenchCommand : Command
         var startedAt = DateTimeOffset.Now;
 
         console.WriteLine($"Benchmark: {target.Name}, ports {ports} ({ports.Count}), {TimingDescription.Of(probes)} (the article's), {concurrency} connect(s) in flight per worker, {repeat} run(s) per worker count");
+        console.WriteLine($"After each run, its timeline: {TimelineChart.Legend}.");
         var trials = new List<Trial>();
         var consistent = true;
         foreach (var workers in workerCounts)
         {
             for (var run = 1; run <= repeat; run++)
             {
-                var trial = await runner.RunAsync(Counted.Of(workers, "worker"), target, Shared.Ports.PortSet.Of(ports), workers, probes, run, cancellationToken).ConfigureAwait(false);
+                var trial = await runner.RunAsync(Counted.Of(workers, "worker"), target, Shared.Ports.PortSet.Of(ports), workers, probes, Schedule.Block, run, cancellationToken).ConfigureAwait(false);
                 if (trial.Result.Interrupted)
                 {
                     return ExitCodes.Interrupted;
@@ -140,6 +146,7 @@ internal sealed class BenchCommand : Command
                     + (trials.Count == 1 ? " (the reference open set)" : same ? ", same open ports as the first run" : ", DIFFERENT open ports from the first run")
                     + (planted ? "" : ", NOT the lab's planted states")
                     + (trial.Result.Complete ? "" : $", {Counted.Of(trial.Result.Summary.Unscanned, "port")} unscanned"));
+                trial.Explain(console);
             }
         }
 
@@ -150,8 +157,14 @@ internal sealed class BenchCommand : Command
             table.AddRow($"{row.Workers}", $"{row.MedianSeconds:0.000}", $"{row.MinSeconds:0.000}-{row.MaxSeconds:0.000}", $"{row.PortsPerSecond:#,0}", $"{row.Speedup:0.00}x", $"{row.Efficiency:P0}");
         }
         console.Write(table);
-        console.Write(new BarChart().Width(70).Label($"Speedup over {Counted.Of(rows[0].Workers, "worker")} (ideal: proportional to workers)")
-            .AddItems(rows, r => new BarChartItem(Counted.Of(r.Workers, "worker"), Math.Round(r.Speedup, 2), Color.Green)));
+        ScaledBarChart.Write(console, $"Speedup over {Counted.Of(rows[0].Workers, "worker")} (ideal: proportional to workers), to scale:",
+            [.. rows.Select(r => new ScaledBar(Counted.Of(r.Workers, "worker"), r.Speedup, ScaledBarChart.Format(r.Speedup, "x"), Color.Green))]);
+        var fit = AmdahlFit.Of(rows);
+        if (fit is not null)
+        {
+            console.WriteLine($"Amdahl's law: a serial fraction of {fit.SerialFraction:P1} explains these medians best (least squares); "
+                + $"it predicts {string.Join(", ", rows.Select(r => $"{fit.PredictedSpeedup(r.Workers):0.00}x at {r.Workers}"))}, and at most {fit.Limit:0.0}x with any number of workers.");
+        }
         console.WriteLine(consistent ? "Every run found the same open ports." : "Runs disagreed or were incomplete: see above.");
 
         if (report is not null)
@@ -162,13 +175,17 @@ internal sealed class BenchCommand : Command
         }
         if (svg is not null)
         {
-            AtomicFile.Write(svg, writer => writer.Write(SpeedupSvg.Draw(rows, $"portscan: {ports.Count} ports, timeout {timeout.TotalMilliseconds:0} ms, concurrency {concurrency}")));
-            console.WriteLine($"Chart written to {svg}");
+            AtomicFile.Write(svg, writer => writer.Write(SpeedupSvg.Draw(rows, fit, $"portscan: {ports.Count} ports, timeout {timeout.TotalMilliseconds:0} ms, concurrency {concurrency}")));
+            // The timelines go next to the speedup chart: one picture per question.
+            var timelines = Path.ChangeExtension(svg, null) + "-timelines.svg";
+            AtomicFile.Write(timelines, writer => writer.Write(TimelineSvg.Draw(trials, $"portscan bench: every run's workers, {ports.Count} ports, timeout {timeout.TotalMilliseconds:0} ms, concurrency {concurrency}")));
+            console.WriteLine($"Chart written to {svg}, timelines to {timelines}");
         }
         return consistent ? ExitCodes.Success : ExitCodes.ScanFailed;
     }
 
-    private static void CheckWritable(string? path, params string[] extensions)
+    /// <summary>Refuses, before any scan, an output path with the wrong extension or no directory (demo uses it too).</summary>
+    internal static void CheckWritable(string? path, params string[] extensions)
     {
         if (path is null)
         {

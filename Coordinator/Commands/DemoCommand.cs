@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Benchmarking;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Lab;
+using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
@@ -27,15 +28,20 @@ internal sealed class DemoCommand : Command
     private readonly Option<int> _open = OptionFactory.Count("--open", null, 1, 100, () => 2, "Open ports in the lab");
     private readonly Option<int> _closed = OptionFactory.Count("--closed", null, 0, 1000, () => 8, "Closed ports in the lab");
     private readonly Option<int> _filtered = OptionFactory.Count("--filtered", null, 1, 1000, () => 54, "Filtered ports in the lab");
+    private readonly Option<string?> _svg = new("--svg") { Description = "Draw every run's per-worker timeline to FILE (.svg)", HelpName = "FILE" };
+
+    /// <summary>The line the root's help lists it with, without building its options.</summary>
+    public const string Summary = "Show why parallelism pays: scan a lab target one connect at a time with 1 and N workers, then with the async engine";
 
     public DemoCommand()
-        : base("demo", "Show why parallelism pays: scan a lab target one connect at a time with 1 and N workers, then with the async engine")
+        : base("demo", Summary)
     {
         Add(_workers);
         Add(_timeout);
         Add(_open);
         Add(_closed);
         Add(_filtered);
+        Add(_svg);
         SetAction(RunAsync);
     }
 
@@ -43,6 +49,8 @@ internal sealed class DemoCommand : Command
     {
         using var announce = StopSignals.Announce(parse.InvocationConfiguration.Error, "stopping the demo and its lab", cancellationToken);
         var workers = parse.GetValue(_workers);
+        var svg = parse.GetValue(_svg);
+        BenchCommand.CheckWritable(svg, ".svg");
         var timeout = parse.GetValue(_timeout);
         var timeoutMs = (int)timeout.TotalMilliseconds;
         var console = TerminalConsole.Create(parse.InvocationConfiguration.Output, out var interactive);
@@ -62,20 +70,29 @@ internal sealed class DemoCommand : Command
         console.WriteLine($"Timing: {TimingDescription.Of(ProbeSettings.Fixed(timeoutMs, 1))} (the article's), in every run, so that only the parallelism differs.");
         console.WriteLine();
         console.WriteLine($"The range is split into one contiguous slice per worker ({Counted.Of(workers, "worker")}):");
-        PlanCommand.Write(parse.InvocationConfiguration.Output, PortSelection.OfTcp(PortSet.Of(lab.Ports)), workers);
+        PlanCommand.Write(parse.InvocationConfiguration.Output, PortSelection.OfTcp(PortSet.Of(lab.Ports)), workers, Schedule.Block);
         console.WriteLine();
 
-        var plan = new (string Label, int Workers, int Concurrency)[]
+        var plan = new (string Label, int Workers, int Concurrency, Schedule Schedule)[]
         {
-            ("article mode, 1 worker", 1, 1),
-            ($"article mode, {Counted.Of(workers, "worker")}", workers, 1),
-            ($"async engine, {Counted.Of(ScanDefaults.Workers, "worker")}", ScanDefaults.Workers, ScanDefaults.Concurrency),
+            ("article mode, 1 worker", 1, 1, Schedule.Block),
+            ($"article mode, {Counted.Of(workers, "worker")}", workers, 1, Schedule.Block),
+            ($"article mode, {Counted.Of(workers, "worker")}, dealt round-robin", workers, 1, Schedule.Cyclic),
+            ($"async engine, {Counted.Of(ScanDefaults.Workers, "worker")}", ScanDefaults.Workers, ScanDefaults.Concurrency, Schedule.Block),
         };
+        console.WriteLine($"After each run, its timeline: {TimelineChart.Legend}.");
         var trials = new List<Trial>();
-        foreach (var (label, runWorkers, concurrency) in plan)
+        foreach (var (label, runWorkers, concurrency, schedule) in plan)
         {
-            console.MarkupLine($"[bold]Run {trials.Count + 1}/{plan.Length}: {label}[/] ({concurrency} connect{(concurrency == 1 ? "" : "s")} in flight per worker)");
-            var trial = await runner.RunAsync(label, target, PortSet.Of(lab.Ports), runWorkers, ProbeSettings.Fixed(timeoutMs, concurrency), 1, cancellationToken).ConfigureAwait(false);
+            // No more connects can be in flight than a slice has ports.
+            var inFlight = Math.Min(concurrency, (lab.Ports.Count + runWorkers - 1) / runWorkers);
+            console.MarkupLine($"[bold]Run {trials.Count + 1}/{plan.Length}: {label}[/] (up to {inFlight} connect{(inFlight == 1 ? "" : "s")} in flight per worker)");
+            if (schedule == Schedule.Cyclic)
+            {
+                console.WriteLine($"The same ports dealt round-robin (--schedule cyclic, OpenMP's schedule(static,1)): worker i takes ports i, i + {runWorkers}, i + {2 * runWorkers}, … so every worker gets a share of the filtered run.");
+                PlanCommand.Write(parse.InvocationConfiguration.Output, PortSelection.OfTcp(PortSet.Of(lab.Ports)), runWorkers, schedule);
+            }
+            var trial = await runner.RunAsync(label, target, PortSet.Of(lab.Ports), runWorkers, ProbeSettings.Fixed(timeoutMs, concurrency), schedule, 1, cancellationToken).ConfigureAwait(false);
             if (!trial.Result.Complete)
             {
                 console.WriteLine("The demo was interrupted.");
@@ -83,20 +100,41 @@ internal sealed class DemoCommand : Command
             }
             trials.Add(trial);
             console.WriteLine($"  {trial.Seconds:0.00} s: {Verdict(trial, lab)}");
+            trial.Explain(console);
         }
 
         console.WriteLine();
         console.Write(Table(trials, lab));
-        console.Write(new BarChart()
-            .Width(70)
-            .Label("Seconds for the same scan (shorter is better)")
-            .AddItems(trials, t => new BarChartItem(t.Label, Math.Round(t.Seconds, 2), t.Concurrency == 1 ? Color.Orange1 : Color.Green)));
-        var article = trials[1].Seconds > 0 ? trials[0].Seconds / trials[1].Seconds : 0;
+        ScaledBarChart.Write(console, "Seconds for the same scan (shorter is better), to scale:",
+            [.. trials.Select(t => new ScaledBar(t.Label, t.Seconds, ScaledBarChart.Format(t.Seconds, " s"), t.Concurrency == 1 ? Color.Orange1 : Color.Green))]);
         console.WriteLine();
-        console.WriteLine($"{workers} processes waited on {workers} timeouts at once: {article:0.0}x faster. The async engine waits on hundreds of connects in each process instead.");
+        console.WriteLine(Closing(trials, workers));
+        if (svg is not null)
+        {
+            AtomicFile.Write(svg, writer => writer.Write(TimelineSvg.Draw(trials, $"portscan demo: every run's workers, {lab.Ports.Count} ports, timeout {timeoutMs} ms")));
+            console.WriteLine($"Timelines written to {svg}");
+        }
 
         return trials.All(t => t.Mismatches(lab.ExpectedState).Count == 0) ? ExitCodes.Success : ExitCodes.ScanFailed;
     }
+
+    /// <summary>The closing lesson, every number in it from this run.</summary>
+    private static string Closing(List<Trial> trials, int workers)
+    {
+        var (one, block, cyclic, engine) = (trials[0], trials[1], trials[2], trials[3]);
+        static double Ratio(double a, double b) => b > 0 ? a / b : 0;
+        var (blockTime, cyclicTime) = (RunTimeDecomposition.Of(block.Timeline), RunTimeDecomposition.Of(cyclic.Timeline));
+        return $"{workers} processes waited on {workers} timeouts at once: {Ratio(one.Seconds, block.Seconds):0.0}x faster than 1 worker, "
+            + $"not {workers}x: the filtered ports sit in one run, so some contiguous slices held none and finished early "
+            + $"(imbalance {blockTime.Imbalance.TotalSeconds:0.00} s), and starting {workers} processes took {blockTime.StartUp.TotalSeconds:0.00} s. "
+            + $"Dealt round-robin, every worker got a share of them: {Ratio(one.Seconds, cyclic.Seconds):0.0}x "
+            + $"({100 * Ratio(one.Seconds, cyclic.Seconds) / workers:0} % of {workers}x; imbalance {cyclicTime.Imbalance.TotalSeconds:0.00} s, start-up {cyclicTime.StartUp.TotalSeconds:0.00} s). "
+            + $"The async engine's {Counted.Of(engine.Workers, "process", "processes")} each kept up to {InFlight(engine)} connects in flight "
+            + $"(its slices hold at most {engine.Result.Slices.Max(s => s.Slice.Bounds.Count)} ports): {Ratio(one.Seconds, engine.Seconds):0.0}x faster than 1 worker.";
+    }
+
+    /// <summary>The most connects a worker of the run could have in flight: a worker cannot exceed its slice's ports.</summary>
+    private static int InFlight(Trial trial) => Math.Min(trial.Concurrency, trial.Result.Slices.Max(s => s.Slice.Bounds.Count));
 
     private static string Verdict(Trial trial, LabTarget lab)
     {
@@ -108,7 +146,7 @@ internal sealed class DemoCommand : Command
 
     private static Table Table(List<Trial> trials, LabTarget lab)
     {
-        var table = new Table().AddColumns("run", "workers", "in flight / worker", "seconds", "speedup", "efficiency", "found the planted ports");
+        var table = new Table().AddColumns("run", "workers", "in flight", "seconds", "speedup", "efficiency", "correct");
         var baseline = trials[0].Seconds;
         foreach (var trial in trials)
         {
@@ -116,7 +154,7 @@ internal sealed class DemoCommand : Command
             // Efficiency (speedup per worker) describes article mode; the async engine's gain is not from processes.
             var efficiency = trial.Concurrency == 1 ? $"{speedup / trial.Workers:P0}" : "-";
             table.AddRow(
-                Markup.Escape(trial.Label), $"{trial.Workers}", $"{trial.Concurrency}", $"{trial.Seconds:0.00}",
+                trial.Concurrency == 1 ? trial.Result.Request.Schedule == Schedule.Cyclic && trial.Workers > 1 ? "article, cyclic" : "article" : "async", $"{trial.Workers}", $"{InFlight(trial)}", $"{trial.Seconds:0.00}",
                 $"{speedup:0.0}x", efficiency, trial.Mismatches(lab.ExpectedState).Count == 0 ? "yes" : "NO");
         }
         return table;

@@ -58,8 +58,11 @@ internal sealed class LabCommand : Command
         DefaultValueFactory = _ => "127.0.0.1",
     };
 
+    /// <summary>The line the root's help lists it with, without building its options.</summary>
+    public const string Summary = "Start a lab target on loopback with known open, closed and filtered ports; stays up until Ctrl-C";
+
     public LabCommand()
-        : base("lab", "Start a lab target on loopback with known open, closed and filtered ports; stays up until Ctrl-C")
+        : base("lab", Summary)
     {
         Add(_open);
         Add(_closed);

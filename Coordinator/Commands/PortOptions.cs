@@ -3,6 +3,7 @@ using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Ports;
 using PortScan.Coordinator.Scanning;
 using PortScan.Shared.Ports;
+using PortScan.Shared.Slicing;
 
 namespace PortScan.Coordinator.Commands;
 
@@ -34,8 +35,38 @@ internal sealed class PortOptions
 
     private readonly Option<string?> _exclude = new("--exclude-ports") { Description = "Ports to leave out, in the same syntax as -p", HelpName = "PORTS" };
 
-    public Option<int> Workers { get; } = OptionFactory.Count("--workers", "-w", 1, ScanDefaults.MaxWorkers, () => ScanDefaults.Workers,
-        "Worker processes, one per contiguous slice of the ports (default: one per core)");
+    /// <summary>Null when not given: the default is the launcher's (<see cref="Launching.IWorkerLauncher.Cpus"/>).</summary>
+    public Option<int?> Workers { get; } = new("--workers", "-w")
+    {
+        Description = "Worker processes, one per contiguous slice of the ports (default: one a core here; with --launch ssh one a host, with slurm one a CPU of the cluster)",
+        CustomParser = result => OptionFactory.ParseCount(result, "--workers", 1, ScanDefaults.MaxWorkers),
+    };
+
+    public Option<Schedule> Schedule { get; } = new("--schedule")
+    {
+        HelpName = "block|cyclic",
+        Description = "How ports are dealt to the workers: block, one contiguous slice each (the article's arithmetic, OpenMP's schedule(static)); "
+            + "cyclic, every W-th port each, round-robin (schedule(static,1)), so a firewalled run of ports is shared by all",
+        DefaultValueFactory = _ => Shared.Slicing.Schedule.Block,
+        CustomParser = ParseSchedule,
+    };
+
+    private static Schedule ParseSchedule(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        switch (text.ToLowerInvariant())
+        {
+            case "block":
+                return Shared.Slicing.Schedule.Block;
+            case "cyclic":
+                return Shared.Slicing.Schedule.Cyclic;
+            default:
+                result.AddError(text.StartsWith("dynamic", StringComparison.OrdinalIgnoreCase)
+                    ? "--schedule dynamic (workers asking for chunks as they go) is not built yet; block and cyclic are"
+                    : $"--schedule '{text}' must be block or cyclic");
+                return Shared.Slicing.Schedule.Block;
+        }
+    }
 
     /// <summary>The options that choose transports and ports, for help's "Ports" group.</summary>
     public IReadOnlyList<Option> Choice => [_tcp, _udp, _ports, _fast, _top, _exclude, _start, _end];
@@ -47,6 +78,7 @@ internal sealed class PortOptions
             command.Add(option);
         }
         command.Add(Workers);
+        command.Add(Schedule);
     }
 
     /// <summary>How many ports nmap's -F scans.</summary>

@@ -28,6 +28,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     private readonly PortOptions _ports = new();
     private readonly ProbeOptions _probes = new();
     private readonly VersionOptions _versions = new();
+    private readonly LaunchOptions _launch = new();
     private readonly Option<int> _maxWorkerRestarts = OptionFactory.Count("--max-worker-restarts", null, 0, 10, () => ScanDefaults.MaxWorkerRestarts,
         "Replacement workers a slice may have when its worker dies, hangs or breaks the protocol; each scans only the ports still unscanned");
     private readonly Option<string?> _workerPath = new("--worker-path")
@@ -56,8 +57,11 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     private readonly Option<bool> _veryVerbose = new("-vv", "-vvv") { Description = "As -v, and every worker heartbeat and timing hint passed between workers" };
     private readonly Option<bool> _debug = new("--debug", "-d") { Description = "As -vv, and every protocol line between the coordinator and its workers" };
 
+    /// <summary>The line the root's help lists it with, without building its options.</summary>
+    public const string Summary = "Scan the TCP and/or UDP ports of one or more targets, one worker process per slice of the hosts × ports";
+
     public ScanCommand()
-        : base("scan", "Scan the TCP and/or UDP ports of one or more targets, one worker process per slice of the hosts × ports")
+        : base("scan", Summary)
     {
         Add(_targets);
         Add(_hostname);
@@ -72,6 +76,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
         _probes.AddTo(this);
         _versions.AddTo(this);
         Add(_maxWorkerRestarts);
+        _launch.AddTo(this);
         Add(_workerPath);
         Add(_format);
         Add(_output);
@@ -108,7 +113,8 @@ internal sealed class ScanCommand : Command, IHasHelpPage
         [
             new HelpGroup("Targets", [_targets, _hostname, _inputList, _exclude, _excludeFile, _ipv4, _ipv6, _noPing, _noDns]),
             new HelpGroup("Ports", _ports.Choice),
-            new HelpGroup("Workers", _ports.Workers, _maxWorkerRestarts),
+            new HelpGroup("Workers", _ports.Workers, _ports.Schedule, _maxWorkerRestarts),
+            new HelpGroup("Other machines (docs/scale-out.md)", _launch.All),
             new HelpGroup("Timing (nmap's options and -T templates; README has the table)", _probes.Timing),
             new HelpGroup("Services and versions", [.. _versions.All, .. _probes.Banners]),
             new HelpGroup("Output", [_format, _output, _normal, _xml, _grepable, _all, _open, _showClosed, _reason, _noProgress, _statsEvery, _verbose, _veryVerbose, _debug]),
@@ -119,6 +125,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             new("portscan ::1 -sT -sU -p T:20000-20017,U:20000", "TCP and UDP in one scan"),
             new("portscan 127.0.0.1 -p 22,80 -sV", "each open port's service and version, as nmap's -sV"),
             new("portscan 127.0.0.1 -p- --format json -o - | jq .hosts[0].counts", "every port, the JSON report on stdout"),
+            new("portscan 127.0.0.1 -p- --launch ssh --hosts localhost", "the worker started through ssh (docs/scale-out.md)"),
         ],
         [ExitCodes.Help]);
 
@@ -174,9 +181,11 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             parse.GetValue(_excludeFile),
             _ports.Ports(parse),
             parse.GetValue(_ports.Workers),
+            parse.GetValue(_ports.Schedule),
             _probes.Probes(parse),
             _versions.Version(parse),
             parse.GetValue(_maxWorkerRestarts),
+            _launch.Settings(parse),
             parse.GetValue(_workerPath),
             format,
             files,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Cli;
+using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
@@ -27,7 +28,6 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         {
             ReportFiles.CheckWritable(path);
         }
-        var request = await RequestAsync(cancellationToken).ConfigureAwait(false);
 
         WorkerCommand worker;
         try
@@ -42,10 +42,15 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             return ExitCodes.ScanFailed;
         }
 
-        var services = ServiceNames.Load();
-        var stdoutFormat = toStdout.Count > 0 ? toStdout[0].Format : files.Count > 0 ? ReportFormat.Text : settings.Format;
         // Every line written while the scan runs goes through one writer, which keeps them clear of the progress bar.
         var lines = new ConsoleLines(stderr);
+        using var loggers = ConsoleLogging.Create(settings.Verbosity, line => lines.WriteLine(stderr, line));
+        var logger = loggers.CreateLogger("portscan");
+        var launcher = await settings.Launch.CreateAsync(worker, logger, cancellationToken).ConfigureAwait(false);
+        var request = await RequestAsync(settings.Workers ?? launcher.Cpus, cancellationToken).ConfigureAwait(false);
+
+        var services = ServiceNames.Load();
+        var stdoutFormat = toStdout.Count > 0 ? toStdout[0].Format : files.Count > 0 ? ReportFormat.Text : settings.Format;
         using var progress = ProgressLine.Wanted(stderr, settings.NoProgress) ? new ProgressLine(lines) : null;
         var observers = new List<IScanObserver>();
         if (progress is not null)
@@ -68,12 +73,8 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             observers.Add(stream);
         }
 
-        ScanResult result;
-        using (var loggers = ConsoleLogging.Create(settings.Verbosity, line => lines.WriteLine(stderr, line)))
-        {
-            result = await new ScanCoordinator(worker, loggers.CreateLogger("portscan"))
-                .RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
-        }
+        var result = await new ScanCoordinator(launcher, logger)
+            .RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
         progress?.Dispose();
 
         var context = new ReportContext(result, services, settings.Shown, settings.Reason, settings.CommandLine);
@@ -108,7 +109,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             : ExitCodes.ScanFailed;
     }
 
-    private async Task<ScanRequest> RequestAsync(CancellationToken cancellationToken)
+    private async Task<ScanRequest> RequestAsync(int workersAsked, CancellationToken cancellationToken)
     {
         var targets = settings.InputList is { } list
             ? [.. settings.Targets, .. TargetFile.Read(list, Console.In)]
@@ -121,8 +122,8 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         {
             throw new UsageException($"{hosts.Count:N0} hosts × {settings.Ports.Count:N0} ports is more than the {WorkList.MaxCount:N0} host-ports one scan holds; split the scan");
         }
-        var workers = (int)Math.Min(settings.Workers, (long)hosts.Count * settings.Ports.Count);
-        return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts, settings.Version);
+        var workers = (int)Math.Min(workersAsked, (long)hosts.Count * settings.Ports.Count);
+        return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts, settings.Schedule, settings.Version);
     }
 
     /// <summary>No port is lost silently: every unscanned host-port is named, with the reason.</summary>

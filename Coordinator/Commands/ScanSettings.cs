@@ -1,8 +1,10 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Slicing;
 
 namespace PortScan.Coordinator.Commands;
 
@@ -11,6 +13,9 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="Family">nmap's -4 or -6: the one address family to scan, or null for both (names prefer IPv4).</param>
 /// <param name="InputList">nmap's -iL: a file of targets, "-" for stdin.</param>
 /// <param name="Excludes">Target specifications to leave out (--exclude and --excludefile).</param>
+/// <param name="Workers">-w; null for the launcher's default.</param>
+/// <param name="Schedule">--schedule: how the ports are dealt to the workers.</param>
+/// <param name="Launch">Where workers run: --launch and its options.</param>
 /// <param name="WorkerPath">A stand-in for portscan-worker (hidden option, for tests of misbehaving workers); null for the real one.</param>
 /// <param name="Format">What stdout carries when no report file is asked for.</param>
 /// <param name="Files">Reports to write to files (-o, -oN, -oX, -oG, -oA), each atomically.</param>
@@ -29,10 +34,12 @@ public sealed record ScanSettings(
     IReadOnlyList<string> Excludes,
     string? ExcludeFile,
     PortSelection Ports,
-    int Workers,
+    int? Workers,
+    Schedule Schedule,
     ProbeSettings Probes,
     VersionDetection? Version,
     int MaxWorkerRestarts,
+    LaunchSettings Launch,
     string? WorkerPath,
     ReportFormat Format,
     IReadOnlyList<(ReportFormat Format, string Path)> Files,

@@ -18,6 +18,7 @@ public sealed record JsonReport(
     bool Complete,
     double ElapsedMs,
     int Workers,
+    string Schedule,
     ProbeSettings Probes,
     int MaxWorkerRestarts,
     IReadOnlyList<JsonHost> Hosts,
@@ -45,7 +46,7 @@ public sealed record JsonReport(
                 Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered, s.OpenFiltered,
                 s.Unscanned, unscanned?.ToString(), unscanned is null ? null : JsonSegment.Of(unscanned), s.Failure,
                 [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.Work.ToString(), JsonSegment.Of(a.Work), a.Pid, a.ExitCode,
-                    Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure))]);
+                    Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure, JsonLaunch.Of(a)))]);
         }).ToList();
         return new JsonReport(
             "portscan",
@@ -54,6 +55,7 @@ public sealed record JsonReport(
             result.Complete,
             Math.Round(result.Elapsed.TotalMilliseconds, 1),
             result.Slices.Count,
+            request.Schedule.ToString().ToLowerInvariant(),
             request.Probes,
             request.MaxWorkerRestarts,
             hosts,
@@ -122,7 +124,11 @@ public sealed record JsonSlice(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Failure,
     IReadOnlyList<JsonAttempt> Attempts);
 
-/// <summary>One worker process of a slice: the work it was given (<c>127.0.0.1 1-5,9</c>), and why it failed if it did.</summary>
+/// <summary>
+/// One worker of a slice: the work it was given (<c>127.0.0.1 1-5,9</c>), why it failed if it did,
+/// and where it ran. <c>pid</c> and <c>exitCode</c> are the process started here: the worker, or the
+/// ssh or srun that carried it.
+/// </summary>
 public sealed record JsonAttempt(
     int Attempt,
     string Work,
@@ -130,7 +136,29 @@ public sealed record JsonAttempt(
     int? Pid,
     int? ExitCode,
     double ElapsedMs,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Failure);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Failure,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonLaunch? Launch = null);
+
+/// <summary>
+/// Where an attempt ran: its <c>launcher</c> (<c>local</c>, <c>ssh</c>, <c>slurm</c>) and, for ssh,
+/// the <c>host</c> it was sent to (as --hosts gives it); then what the worker said of itself in its
+/// hello: <c>hostname</c>, its own <c>pid</c> there, and under Slurm its <c>node</c>, <c>jobId</c> and
+/// <c>stepId</c>. Those are absent when the worker never said hello (ssh could not connect).
+/// </summary>
+public sealed record JsonLaunch(
+    string Launcher,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Host,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Hostname,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Pid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? JobId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StepId)
+{
+    public static JsonLaunch? Of(WorkerAttempt attempt) =>
+        attempt.Launch is { } launch
+            ? new JsonLaunch(launch.Launcher, launch.Host, attempt.Hello?.Hostname, attempt.Hello?.Pid, attempt.Hello?.Node, attempt.Hello?.JobId, attempt.Hello?.StepId)
+            : null;
+}
 
 /// <summary>
 /// One segment of a <c>work</c> string (a <see cref="WorkSegment"/>: every port of <c>ports</c> on every

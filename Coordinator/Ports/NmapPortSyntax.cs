@@ -53,7 +53,7 @@ public static class NmapPortSyntax
                 part = part[2..].Trim();
             }
             error = part.Length == 0 ? $"empty entry in port list '{text}'"
-                : part.Contains(':', StringComparison.Ordinal) ? $"'{part}' is not a port, a range or a T:/U: prefix"
+                : part.Contains(':', StringComparison.Ordinal) || part.Contains('/', StringComparison.Ordinal) ? $"'{part}' is not a port, a range or a T:/U: prefix"
                 : part.Any(char.IsLetter) ? $"'{part}': service names are not supported in a port list; give numbers"
                 : "";
             if (error.Length > 0)

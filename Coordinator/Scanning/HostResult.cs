@@ -77,16 +77,16 @@ public sealed class HostResult
     {
         var work = _result.Request.Work;
         var position = work.PositionOf(_index, work.Ports.At(0).Transport, work.Ports.At(0).Port);
-        var sliceIndex = _result.SliceAt(position);
-        var slice = _result.Slices[sliceIndex];
+        var slice = _result.Slices[_result.SliceAt(position)];
         foreach (var transport in work.Ports.Transports)
         {
             foreach (var port in work.Ports[transport].Ports())
             {
-                // A host's ports may run across the end of one slice into the next.
+                // A host's ports may run across the end of one slice into the next (block), or
+                // belong to a different slice each (cyclic).
                 if (!slice.Holds(position))
                 {
-                    slice = _result.Slices[++sliceIndex];
+                    slice = _result.Slices[_result.SliceAt(position)];
                 }
                 var state = slice.StateAt(position);
                 if (includeNotOpen || state == PortState.Open)

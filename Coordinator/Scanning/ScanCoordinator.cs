@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using PortScan.Coordinator.Launching;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
 using PortScan.Shared.Slicing;
@@ -9,12 +10,12 @@ using PortScan.Shared.Slicing;
 namespace PortScan.Coordinator.Scanning;
 
 /// <summary>
-/// Runs a scan: plans the slices, starts one worker process a slice, reads all their results as
-/// they arrive, replaces workers that die, hang or break the protocol, stops them all on request,
-/// waits for every one to exit and returns the aggregated result. docs/reliability.md tells the
-/// failure model this loop implements.
+/// Runs a scan: plans the slices, starts one worker a slice through its launcher, reads all their
+/// results as they arrive, replaces workers that die, hang or break the protocol, stops them all on
+/// request, waits for every one to exit and returns the aggregated result. docs/reliability.md tells
+/// the failure model this loop implements; where the workers run is the launcher's business.
 /// </summary>
-public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
+public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
 {
     /// <summary>How long workers asked to stop may take to report what they finished before they are killed.</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
@@ -31,7 +32,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
     {
         var startedAt = DateTimeOffset.Now;
         var stopwatch = Stopwatch.StartNew();
-        var slices = SlicePlanner.Plan(request.Work, request.Workers).Select(s => new SliceTracker(s, request.Work)).ToArray();
+        var slices = SlicePlanner.Plan(request.Work, request.Workers, request.Schedule).Select(s => new SliceTracker(s, request.Work)).ToArray();
         _slices = slices;
         _hinted.Clear();
         _timedOut.Clear();
@@ -39,8 +40,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
 
         // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
         var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
-        var launcher = new WorkerLauncher(workerCommand, logger);
-        var watchdog = new WorkerWatchdog(slices.Length, request.Probes.Concurrency);
+        var watchdog = new WorkerWatchdog(slices.Length, request.Probes.Concurrency, launcher.Cpus, launcher.StartupAllowance);
         var launches = new List<Task>();
         var running = 0;
 
@@ -75,12 +75,12 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 switch (scanEvent)
                 {
                     case WorkerStarted { Attempt: var attempt }:
-                        logger.LogInformation("worker {Worker}: attempt {Attempt} started pid {Pid} for {Work}",
-                            attempt.Slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.Work);
+                        logger.LogInformation("worker {Worker}: attempt {Attempt} started pid {Pid}{Launch} for {Work}",
+                            attempt.Slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.Launch?.Described, attempt.Work);
                         observer.WorkerStarted(attempt);
                         if (stopping)
                         {
-                            attempt.Terminate();
+                            attempt.Stop();
                         }
                         break;
                     case WorkerMessageReceived { Attempt: var attempt, Message: var message } when !attempt.Untrusted:
@@ -122,7 +122,7 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                         logger.LogInformation("stop requested: asking {Running} workers to report what they finished", running);
                         foreach (var attempt in Current().Where(a => !a.Exited))
                         {
-                            attempt.Terminate();
+                            attempt.Stop();
                         }
                         break;
                 }
@@ -182,6 +182,12 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
                 else if (!UsesWhatItWasGiven(hello.Probes, request.WorkerProbes))
                 {
                     Distrust(attempt, $"its hello says it probes with {hello.Probes}, not with what it was given, {request.WorkerProbes} (only its concurrency may be lower)");
+                }
+                else
+                {
+                    attempt.Hello = hello;
+                    logger.LogInformation("worker {Worker}: attempt {Attempt} runs on {Where}",
+                        attempt.Slice.Slice.Worker, attempt.Number, WhereItRuns(hello));
                 }
                 attempt.Greeted = true;
                 break;
@@ -508,6 +514,14 @@ public sealed class ScanCoordinator(WorkerCommand workerCommand, ILogger logger)
         logger.Log(level, "worker {Worker}: attempt {Attempt}, pid {Pid}, exited with code {Code} after {Ms:F0} ms{Failure}",
             slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.ExitCode, attempt.Elapsed.TotalMilliseconds,
             attempt.Failure is null ? "" : $": {attempt.Failure}");
+    }
+
+    /// <summary>"node2, pid 4567, Slurm node node2, job 12, step 0", from what a worker says of itself.</summary>
+    private static string WhereItRuns(HelloMessage hello)
+    {
+        var where = $"{hello.Hostname ?? "a host it did not name"}, pid {hello.Pid}";
+        return hello.Node is null && hello.JobId is null ? where
+            : $"{where}, Slurm node {hello.Node ?? "?"}, job {hello.JobId ?? "?"}, step {hello.StepId ?? "?"}";
     }
 
     private static string Truncate(string line) => line.Length <= 200 ? line : line[..200] + "…";

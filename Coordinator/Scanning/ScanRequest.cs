@@ -1,6 +1,7 @@
 using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Slicing;
 using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Scanning;
@@ -9,6 +10,7 @@ namespace PortScan.Coordinator.Scanning;
 /// <param name="Targets">Distinct hosts, in scan order.</param>
 /// <param name="Probes">How workers probe, with the scan-wide --max-rate (attempts a second across all workers; 0 for no limit).</param>
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails.</param>
+/// <param name="Schedule">How the positions are dealt to the workers.</param>
 /// <param name="Version">-sV: each worker probes its open ports for their services; null for none.</param>
 public sealed record ScanRequest(
     IReadOnlyList<ResolvedTarget> Targets,
@@ -16,6 +18,7 @@ public sealed record ScanRequest(
     int Workers,
     ProbeSettings Probes,
     int MaxWorkerRestarts,
+    Schedule Schedule = Schedule.Block,
     VersionDetection? Version = null)
 {
     /// <summary>

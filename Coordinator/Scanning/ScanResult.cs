@@ -1,3 +1,5 @@
+using PortScan.Shared.Slicing;
+
 namespace PortScan.Coordinator.Scanning;
 
 /// <summary>What a finished (or interrupted) scan knows; every output format is written from this.</summary>
@@ -10,11 +12,14 @@ public sealed class ScanResult
         Elapsed = elapsed;
         Interrupted = interrupted;
         Slices = slices;
+        _bounds = [.. slices.Select(s => s.Slice.Bounds)];
         Summary = ScanSummary.Of(slices);
         var networks = HostNetwork.ByHost(slices);
         var timedOut = slices.SelectMany(s => s.TimedOutHosts).ToHashSet();
         Hosts = [.. request.Targets.Select((target, index) => new HostResult(this, target, index, networks.GetValueOrDefault(index), timedOut.Contains(index)))];
     }
+
+    private readonly SliceBounds[] _bounds;
 
     public ScanRequest Request { get; }
     public DateTimeOffset StartedAt { get; }
@@ -34,22 +39,6 @@ public sealed class ScanResult
 
     public double PortsPerSecond => Elapsed.TotalSeconds > 0 ? Summary.Scanned / Elapsed.TotalSeconds : 0;
 
-    /// <summary>The index of the slice that holds a position of the work list (slices are in position order).</summary>
-    internal int SliceAt(int position)
-    {
-        int low = 0, high = Slices.Count - 1;
-        while (low < high)
-        {
-            var middle = (low + high + 1) / 2;
-            if (Slices[middle].Slice.Bounds.Start <= position)
-            {
-                low = middle;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-        return low;
-    }
+    /// <summary>The index of the slice that holds a position of the work list.</summary>
+    internal int SliceAt(int position) => SlicePlanner.SliceOf(_bounds, position);
 }

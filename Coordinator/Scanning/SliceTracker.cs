@@ -55,16 +55,16 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     public void HostTimedOut(int host) => _timedOutHosts.Add(host);
 
     /// <summary>True when <paramref name="position"/> of the work list belongs to this slice.</summary>
-    public bool Holds(int position) => position >= Slice.Bounds.Start && position <= Slice.Bounds.End;
+    public bool Holds(int position) => Slice.Bounds.IndexOf(position) >= 0;
 
     /// <summary>True when some of host <paramref name="host"/>'s positions (host × ports, in order) belong to this slice.</summary>
     public bool CoversHost(int host)
     {
         var first = (long)host * WorkList.Ports.Count;
-        return first <= Slice.Bounds.End && first + WorkList.Ports.Count - 1 >= Slice.Bounds.Start;
+        return Slice.Bounds.Overlaps(first, first + WorkList.Ports.Count - 1);
     }
 
-    public PortState StateAt(int position) => _states[position - Slice.Bounds.Start];
+    public PortState StateAt(int position) => _states[Slice.Bounds.IndexOf(position)];
 
     public double? RttAt(int position) => _rttMs.TryGetValue(position, out var rtt) ? rtt : null;
 
@@ -81,7 +81,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         var covers = new BitArray(_states.Length);
         foreach (var position in PendingPositions())
         {
-            covers[position - Slice.Bounds.Start] = true;
+            covers[Slice.Bounds.IndexOf(position)] = true;
         }
         var attempt = new WorkerAttempt(this, _attempts.Count + 1, PendingWork(), covers);
         _attempts.Add(attempt);
@@ -95,12 +95,13 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     public bool TryRecord(WorkerAttempt attempt, int host, PortResult result, out string problem)
     {
         var position = WorkList.PositionOf(host, result.Transport, result.Port);
-        if (position < 0 || !Holds(position) || !attempt.Covers[position - Slice.Bounds.Start])
+        var index = position < 0 ? -1 : Slice.Bounds.IndexOf(position);
+        if (index < 0 || !attempt.Covers[index])
         {
             problem = $"{WorkList.Hosts[host]} port {result.Name} is not one it was given ({attempt.Work})";
             return false;
         }
-        ref var current = ref _states[position - Slice.Bounds.Start];
+        ref var current = ref _states[index];
         if (current != PortState.Unscanned)
         {
             problem = $"{WorkList.Hosts[host]} port {result.Name} reported twice";
@@ -187,7 +188,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         var count = 0;
         for (var i = 0; i < _states.Length; i++)
         {
-            if (attempt.Covers[i] && _states[i] == PortState.Unscanned && !attempt.GaveUp(HostAt(Slice.Bounds.Start + i)))
+            if (attempt.Covers[i] && _states[i] == PortState.Unscanned && !attempt.GaveUp(HostAt(Slice.Bounds.Position(i))))
             {
                 count++;
             }
@@ -210,7 +211,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         {
             if (_states[i] == PortState.Unscanned)
             {
-                yield return Slice.Bounds.Start + i;
+                yield return Slice.Bounds.Position(i);
             }
         }
     }

@@ -1,22 +1,22 @@
 using System.Collections;
 using System.Diagnostics;
-using PortScan.Coordinator.Native;
+using PortScan.Coordinator.Launching;
 using PortScan.Shared.Protocol;
 using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Scanning;
 
 /// <summary>
-/// One worker process run for one slice. The first attempt is given the whole slice; a
+/// One worker run for one slice, wherever its launcher runs it. The first attempt is given the whole slice; a
 /// replacement is given only the host-ports the attempts before it left unfinished.
 /// </summary>
 /// <param name="covers">Which of the slice's positions <paramref name="work"/> holds, for checking each result in O(1).</param>
 public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, BitArray covers)
 {
-    private readonly Lock _processLock = new();
+    private readonly Lock _workerLock = new();
     private readonly Dictionary<int, TimingMessage> _timings = [];
     private readonly HashSet<int> _gaveUp = [];
-    private Process? _process;
+    private IRunningWorker? _worker;
 
     public SliceTracker Slice { get; } = slice;
 
@@ -29,13 +29,27 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
     /// <summary><see cref="Work"/> as a bit a position of the slice.</summary>
     public BitArray Covers { get; } = covers;
 
+    /// <summary>The process started on this machine: the worker, or the ssh or srun that carries it (the worker's own is in <see cref="Hello"/>).</summary>
     public int? Pid { get; private set; }
     public int? ExitCode { get; private set; }
     public TimeSpan Elapsed { get; private set; }
     public bool Exited { get; private set; }
 
+    /// <summary>How it was launched, and where to; null until its launcher starts it.</summary>
+    public AttemptLaunch? Launch { get; private set; }
+
+    /// <summary>Its hello, once accepted: among other things where it runs (host name, pid, Slurm node, job and step).</summary>
+    public HelloMessage? Hello { get; set; }
+
     /// <summary>Set by the hello message: a worker that has not said hello may not report ports.</summary>
-    public bool Greeted { get; set; }
+    public bool Greeted
+    {
+        get => GreetedAt is not null;
+        set => GreetedAt = value ? GreetedAt ?? Stopwatch.GetTimestamp() : null;
+    }
+
+    /// <summary>When the hello came (a <see cref="Stopwatch"/> timestamp): process start-up ends here, for the teaching timeline.</summary>
+    public long? GreetedAt { get; private set; }
 
     /// <summary>Set by the done message: the worker says it has reported every port it was given.</summary>
     public bool Done { get; set; }
@@ -80,21 +94,24 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
         Untrusted = true;
     }
 
-    internal void Attach(Process process)
+    /// <summary>Recorded by the launcher before it starts the worker.</summary>
+    public void Placed(AttemptLaunch launch) => Launch = launch;
+
+    public void Attach(IRunningWorker worker)
     {
-        lock (_processLock)
+        lock (_workerLock)
         {
-            _process = process;
-            Pid = process.Id;
+            _worker = worker;
+            Pid = worker.Pid;
             Heard();
         }
     }
 
-    internal void Finish(int? exitCode, TimeSpan elapsed)
+    public void Finish(int? exitCode, TimeSpan elapsed)
     {
-        lock (_processLock)
+        lock (_workerLock)
         {
-            _process = null;
+            _worker = null;
             ExitCode = exitCode;
             Elapsed = elapsed;
             Exited = true;
@@ -102,55 +119,30 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
     }
 
     /// <summary>
-    /// Writes one protocol line to the worker's stdin (a timing hint). A worker that has exited, or
-    /// closed its end, simply does not get it: hints only ever save time.
+    /// Writes one protocol line to the worker's stdin (a timing hint, a host timeout, stop). A
+    /// worker that has exited, or closed its end, simply does not get it: hints only ever save time,
+    /// and a worker that cannot hear stop is killed when the grace runs out.
     /// </summary>
     public void Tell(WorkerMessage message)
     {
-        lock (_processLock)
+        lock (_workerLock)
         {
-            if (_process is not { HasExited: false } process)
-            {
-                return;
-            }
-            try
-            {
-                process.StandardInput.WriteLine(ProtocolCodec.Serialize(message));
-                process.StandardInput.Flush();
-            }
-            catch (IOException)
-            {
-                // It exited after the check.
-            }
+            _worker?.TryWrite(ProtocolCodec.Serialize(message));
         }
     }
 
-    /// <summary>Asks the worker to stop and report what it finished (SIGTERM).</summary>
-    public void Terminate()
-    {
-        lock (_processLock)
-        {
-            // The same check Process.Kill makes before it signals: a reaped worker's pid may be reused.
-            if (_process is { HasExited: false } process)
-            {
-                ProcessSignals.Send(process.Id, ProcessSignals.SigTerm);
-            }
-        }
-    }
+    /// <summary>
+    /// Asks the worker to stop and report what it finished: the protocol's stop line, which reaches
+    /// it through ssh and srun as well, where a signal to the local process would not.
+    /// </summary>
+    public void Stop() => Tell(new StopMessage());
 
-    /// <summary>Stops the worker at once (SIGKILL).</summary>
+    /// <summary>Stops the worker at once.</summary>
     public void Kill()
     {
-        lock (_processLock)
+        lock (_workerLock)
         {
-            try
-            {
-                _process?.Kill();
-            }
-            catch (InvalidOperationException)
-            {
-                // Exited between the check and the kill: nothing to stop.
-            }
+            _worker?.Kill();
         }
     }
 }

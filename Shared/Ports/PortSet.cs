@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace PortScan.Shared.Ports;
 
@@ -6,7 +7,9 @@ namespace PortScan.Shared.Ports;
 /// Ports as sorted, disjoint, non-adjacent ranges. A first worker gets a whole slice (one range);
 /// its replacement gets only the ports the first one left unfinished, which can be any set.
 /// Written as <c>1-5,9,12-40</c>, the compact form both the worker's command line and the
-/// protocol use.
+/// protocol use; single ports evenly spaced are written as a stride, <c>20003-21995/8</c> for every
+/// 8th port from 20003 (protocol 7), so that a cyclic slice (every W-th port) is a few characters,
+/// not thousands of ports past the kernel's 128 KB limit on one argument.
 /// </summary>
 public sealed class PortSet : IEquatable<PortSet>
 {
@@ -162,18 +165,22 @@ public sealed class PortSet : IEquatable<PortSet>
         }
     }
 
-    /// <summary>Parses <c>1-5,9,12-40</c>; <paramref name="error"/> is one line. Never throws.</summary>
+    /// <summary>Parses <c>1-5,9,12-40</c> and strides (<c>20003-21995/8</c>); <paramref name="error"/> is one line. Never throws.</summary>
     public static bool TryParse(string text, out PortSet ports, out string error)
     {
         ports = Empty;
         var ranges = new List<PortRange>();
         foreach (var part in text.Split(','))
         {
-            var dash = part.IndexOf('-', StringComparison.Ordinal);
-            var startText = dash < 0 ? part : part[..dash];
-            var endText = dash < 0 ? part : part[(dash + 1)..];
+            var slash = part.IndexOf('/', StringComparison.Ordinal);
+            var span = slash < 0 ? part : part[..slash];
+            var dash = span.IndexOf('-', StringComparison.Ordinal);
+            var startText = dash < 0 ? span : span[..dash];
+            var endText = dash < 0 ? span : span[(dash + 1)..];
+            var step = 1;
             if (!int.TryParse(startText, NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-                || !int.TryParse(endText, NumberStyles.None, CultureInfo.InvariantCulture, out var end))
+                || !int.TryParse(endText, NumberStyles.None, CultureInfo.InvariantCulture, out var end)
+                || (slash >= 0 && (!int.TryParse(part[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out step) || step < 1)))
             {
                 error = $"'{part}' in '{text}' is not a port or a range like 1-1024";
                 return false;
@@ -182,14 +189,52 @@ public sealed class PortSet : IEquatable<PortSet>
             {
                 return false;
             }
-            ranges.Add(range);
+            if (step == 1)
+            {
+                ranges.Add(range);
+                continue;
+            }
+            for (var port = range.Start; port <= range.End; port += step)
+            {
+                ranges.Add(new PortRange(port, port));
+            }
         }
         ports = Of(ranges);
         error = "";
         return true;
     }
 
-    public override string ToString() => string.Join(',', _ranges);
+    /// <summary>The ranges, with runs of three or more single ports evenly spaced written as a stride.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < _ranges.Length;)
+        {
+            if (text.Length > 0)
+            {
+                text.Append(',');
+            }
+            // How far a run of single ports, each the same step after the one before, goes from i.
+            var run = i + 1;
+            if (_ranges[i].Count == 1 && run < _ranges.Length && _ranges[run].Count == 1)
+            {
+                var step = _ranges[run].Start - _ranges[i].Start;
+                while (run + 1 < _ranges.Length && _ranges[run + 1].Count == 1 && _ranges[run + 1].Start - _ranges[run].Start == step)
+                {
+                    run++;
+                }
+                if (run - i >= 2)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{_ranges[i].Start}-{_ranges[run].Start}/{step}");
+                    i = run + 1;
+                    continue;
+                }
+            }
+            text.Append(_ranges[i]);
+            i++;
+        }
+        return text.ToString();
+    }
 
     public bool Equals(PortSet? other) => other is not null && _ranges.AsSpan().SequenceEqual(other._ranges);
 

@@ -52,6 +52,10 @@ public static class ProtocolCodec
                 json.WriteNumber("minRate", hello.Probes.MinRate);
                 json.WriteNumber("hostTimeoutMs", hello.Probes.HostTimeoutMs);
                 json.WriteEndObject();
+                WriteIfSet(json, "hostname", hello.Hostname);
+                WriteIfSet(json, "node", hello.Node);
+                WriteIfSet(json, "jobId", hello.JobId);
+                WriteIfSet(json, "stepId", hello.StepId);
                 break;
             case PortsMessage ports:
                 json.WriteString("type", "ports");
@@ -132,6 +136,9 @@ public static class ProtocolCodec
                 json.WriteString("type", "error");
                 json.WriteString("message", error.Message);
                 break;
+            case StopMessage:
+                json.WriteString("type", "stop");
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(message), message.GetType().Name, "not a protocol message");
         }
@@ -142,20 +149,13 @@ public static class ProtocolCodec
     private static void WriteService(Utf8JsonWriter json, Ports.DetectedService service)
     {
         json.WriteStartObject("service");
-        void Text(string name, string? value)
-        {
-            if (value is not null)
-            {
-                json.WriteString(name, value);
-            }
-        }
-        Text("name", service.Name);
-        Text("product", service.Product);
-        Text("version", service.Version);
-        Text("extraInfo", service.ExtraInfo);
-        Text("hostname", service.Hostname);
-        Text("osType", service.OsType);
-        Text("deviceType", service.DeviceType);
+        WriteIfSet(json, "name", service.Name);
+        WriteIfSet(json, "product", service.Product);
+        WriteIfSet(json, "version", service.Version);
+        WriteIfSet(json, "extraInfo", service.ExtraInfo);
+        WriteIfSet(json, "hostname", service.Hostname);
+        WriteIfSet(json, "osType", service.OsType);
+        WriteIfSet(json, "deviceType", service.DeviceType);
         json.WriteStartArray("cpe");
         foreach (var cpe in service.Cpe)
         {
@@ -164,8 +164,16 @@ public static class ProtocolCodec
         json.WriteEndArray();
         json.WriteString("method", service.Method);
         json.WriteNumber("conf", service.Conf);
-        Text("tunnel", service.Tunnel);
+        WriteIfSet(json, "tunnel", service.Tunnel);
         json.WriteEndObject();
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
     }
 
     private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyList<int> numbers)

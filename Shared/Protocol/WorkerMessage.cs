@@ -8,7 +8,9 @@ namespace PortScan.Shared.Protocol;
 /// port it was given has been reported exactly once, then one <see cref="DoneMessage"/>.
 /// <see cref="HeartbeatMessage"/>s come every second, so a silent worker is a hung worker.
 /// <see cref="RateMessage"/>s say when it changed its pace to a host; before done (or the error of
-/// a stopped worker) one <see cref="TimingMessage"/> a host says what the network did.
+/// a stopped worker) one <see cref="TimingMessage"/> a host says what the network did. The
+/// coordinator writes <see cref="TimingMessage"/>, <see cref="HostTimeoutMessage"/> and
+/// <see cref="StopMessage"/> lines to a supervised worker's stdin.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(HelloMessage), "hello")]
@@ -20,19 +22,27 @@ namespace PortScan.Shared.Protocol;
 [JsonDerivedType(typeof(ServiceMessage), "service")]
 [JsonDerivedType(typeof(DoneMessage), "done")]
 [JsonDerivedType(typeof(ErrorMessage), "error")]
+[JsonDerivedType(typeof(StopMessage), "stop")]
 public abstract record WorkerMessage;
 
 /// <summary>
 /// First line: who is speaking, which protocol, which work (<c>127.0.0.1 1-5,9</c>: see
 /// <see cref="Work.WorkSet"/>), and the probe settings the worker really uses (its concurrency after
-/// its open-file limit, its share of <c>--max-rate</c>).
+/// its open-file limit, its share of <c>--max-rate</c>). Then where it runs, for the reports: the
+/// machine's <paramref name="Hostname"/>, and under Slurm the node, job and step it runs as
+/// (<c>SLURMD_NODENAME</c>, <c>SLURM_JOB_ID</c>, <c>SLURM_STEP_ID</c>, as its environment has them):
+/// a worker started through ssh or srun is the only one who knows.
 /// </summary>
 public sealed record HelloMessage(
     int Protocol,
     int Worker,
     int Pid,
     string Work,
-    ProbeSettings Probes) : WorkerMessage;
+    ProbeSettings Probes,
+    string? Hostname = null,
+    string? Node = null,
+    string? JobId = null,
+    string? StepId = null) : WorkerMessage;
 
 /// <summary>
 /// A batch of finished ports of one host (<paramref name="Target"/>, an IP literal) and one
@@ -107,3 +117,9 @@ public sealed record DoneMessage(int Open, int Closed, int Filtered, int OpenFil
 
 /// <summary>A worker that cannot go on says why before exiting non-zero.</summary>
 public sealed record ErrorMessage(string Message) : WorkerMessage;
+
+/// <summary>
+/// From the coordinator, on a supervised worker's stdin: stop probing, report what is finished and
+/// exit, as on SIGTERM. Signals do not cross ssh or srun reliably; the worker's stdin does.
+/// </summary>
+public sealed record StopMessage : WorkerMessage;

@@ -37,6 +37,7 @@ internal static unsafe partial class LinuxSockets
     public const int EACCES = 13;
     public const int ENFILE = 23;
     public const int EMFILE = 24;
+    public const int ENOSYS = 38;
     public const int EADDRNOTAVAIL = 99;
     public const int ENETDOWN = 100;
     public const int ENETUNREACH = 101;
@@ -106,6 +107,23 @@ internal static unsafe partial class LinuxSockets
 
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(int epfd, byte* events, int maxEvents, int timeoutMs);
+
+    /// <summary>struct timespec on the 64-bit Linux ABIs .NET runs on.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+
+        public static Timespec FromMicroseconds(int microseconds) => new() { Seconds = microseconds / 1_000_000, Nanoseconds = microseconds % 1_000_000 * 1_000L };
+    }
+
+    /// <summary>epoll_wait with a timeout in nanoseconds (Linux 5.11, glibc 2.35).</summary>
+    [LibraryImport("libc", EntryPoint = "epoll_pwait2", SetLastError = true)]
+    public static partial int EpollPwait2(int epfd, byte* events, int maxEvents, Timespec* timeout, void* sigmask);
+
+    [LibraryImport("libc", EntryPoint = "nanosleep", SetLastError = true)]
+    public static partial int Nanosleep(Timespec* duration, Timespec* remaining);
 
     /// <summary>struct epoll_event is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16).</summary>
     public static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;

@@ -33,8 +33,9 @@ namespace PortScan.Worker.Timing;
 /// --min-rate sets a floor: no cut goes below it. A pace held at the floor cannot be tested (the
 /// test is to send slower), so its congested windows are taken for ours, as they most likely are:
 /// their tries are refunded and the pace stays, until windows at the floor come back clean. Silent
-/// ports pay in retries, up to <see cref="HostTiming.HardCap"/>; a port that reaches it with every
-/// try refunded is called filtered without proof (a known defect, README "Not yet there").
+/// ports pay in retries, up to <see cref="HostTiming.HardCap"/>, which is proof enough only because
+/// a host's pacer sends no bursts (<see cref="AttemptPacer.Smooth"/>): the tries of a port meet the
+/// guard's loss one at a time, not behind a burst that took the one token.
 /// </para>
 /// </summary>
 /// <param name="floor">Probes a second the pace never goes below (the worker's share of --min-rate); 0 for none.</param>

@@ -39,7 +39,7 @@ internal sealed class HostTiming(ScanTarget target, ProbeSettings settings)
     public CongestionControl Congestion { get; } = new(settings.MinRate);
 
     /// <summary>Paces probes to this host at <see cref="CongestionControl.Rate"/>.</summary>
-    public AttemptPacer Pacer { get; } = AttemptPacer.Unlimited;
+    public AttemptPacer Pacer { get; } = AttemptPacer.Smooth();
 
     /// <summary>How long a probe sent now waits: srtt + 4·rttvar within [min, max], or the initial timeout before any answer.</summary>
     public long TimeoutTicks => settings.IsFixed ? _maxTicks : Rtt.TimeoutTicks(_minTicks, _maxTicks, _initialTicks);

@@ -48,7 +48,7 @@ public class HelpTests
     {
         var (_, help, _) = await InProcessCli.RunAsync(command, "--help");
         var (_, root, _) = await InProcessCli.RunAsync("--help");
-        var names = PortScanCli.Root().Subcommands.Single(c => c.Name == command).Options
+        var names = PortScanCli.Root(command).Subcommands.Single().Options
             .Where(o => !o.Hidden).SelectMany(o => o.Aliases.Append(o.Name)).ToList();
 
         names.ShouldNotBeEmpty();

@@ -207,6 +207,8 @@ public partial class ReliabilityTests
         counts.Unscanned.ShouldBeGreaterThan(0);
         (counts.Open + counts.Closed + counts.Filtered + counts.Unscanned).ShouldBe(lab.Ports.Count);
         run.Stdout.ShouldContain("Stopped on request");
+        json.Slices.SelectMany(s => s.Attempts).ShouldAllBe(a => a.Failure == "stopped by a stop line from the coordinator before all its ports were scanned",
+            "every worker was stopped through its stdin, and reported what it finished");
         Pids(run.Stderr).Count().ShouldBe(2);
         Pids(run.Stderr).ShouldAllBe(pid => IsGone(pid));
     }

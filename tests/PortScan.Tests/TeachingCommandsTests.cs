@@ -15,10 +15,13 @@ public class TeachingCommandsTests
 
         exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
         stdout.ShouldContain("Timing: fixed timeout 20 ms, no retries (the article's), in every run");
-        stdout.ShouldContain("Run 1/3: article mode, 1 worker");
-        stdout.ShouldContain("Run 2/3: article mode, 4 workers");
-        stdout.ShouldContain("Run 3/3: async engine");
-        stdout.Split('\n').Count(l => l.Contains("exactly the ports the lab planted", StringComparison.Ordinal)).ShouldBe(3);
+        stdout.ShouldContain("Run 1/4: article mode, 1 worker");
+        stdout.ShouldContain("Run 2/4: article mode, 4 workers");
+        stdout.ShouldContain("Run 3/4: article mode, 4 workers, dealt round-robin");
+        stdout.ShouldMatch(@"(?m)^\s+1\s+\d+\s+\d+\s+16\s+\d+-\d+/4\s*$", "the cyclic run shows its slices: worker 1 takes every 4th of the 64 ports");
+        stdout.ShouldContain("Run 4/4: async engine");
+        stdout.Split('\n').Count(l => l.Contains("exactly the ports the lab planted", StringComparison.Ordinal)).ShouldBe(4);
+        stdout.ShouldMatch(@"Dealt\s+round-robin,\s+every\s+worker\s+got\s+a\s+share\s+of\s+them", "the closing text compares the schedules");
         stdout.ShouldContain("speedup");
         stdout.ShouldContain("WORKER  FIRST   LAST  PORTS  SLICE", customMessage: "the slice table is shown");
     }
@@ -43,6 +46,11 @@ public class TeachingCommandsTests
         document.Results[0].Speedup.ShouldBe(1.0);
         document.Results[1].Speedup.ShouldBeGreaterThan(0);
         File.ReadAllText(svg).ShouldStartWith("<svg");
+        File.ReadAllText(svg).ShouldContain("Amdahl, serial", customMessage: "two worker counts decide a serial fraction, drawn as the prediction");
+        stdout.ShouldContain("Amdahl's law: a serial fraction of");
+        var timelines = File.ReadAllText(Path.Combine(directory.FullName, "bench-timelines.svg"));
+        timelines.Split("<title>scanning ").Length.ShouldBe(1 + 1 + 1 + 2 + 2, "one scanning bar per worker of each of the 4 runs");
+        timelines.ShouldContain("wind-down");
         stdout.ShouldContain("fixed timeout 20 ms, no retries (the article's)");
         stdout.ShouldContain("Every run found the same open ports.");
         directory.Delete(recursive: true);
@@ -72,6 +80,7 @@ public class TeachingCommandsTests
     [TestCase("bench", "--lab", "--start-port", "1")]
     [TestCase("demo", "-w", "1")]
     [TestCase("demo", "--timeout", "never")]
+    [TestCase("demo", "--svg", "timeline.png")]
     public async Task Bad_input_to_demo_and_bench_is_one_line_and_exit_2(params string[] args)
     {
         var (exit, _, stderr) = await InProcessCli.RunAsync(args);

@@ -54,9 +54,11 @@ public class WorkerBinaryTests
             Should.NotThrow(() => JsonDocument.Parse(line), $"every stdout line is JSON: {line}");
         }
         var messages = Messages(run);
-        // Run by hand with only --timeout-ms, a worker takes nmap's other defaults, clamped to its timeout.
+        // Run by hand with only --timeout-ms, a worker takes nmap's other defaults, clamped to its timeout; it names its host.
         messages[0].ShouldBe(new HelloMessage(ProtocolCodec.Version, 7, ((HelloMessage)messages[0]).Pid, $"127.0.0.1 {lab.Ports}",
-            new ProbeSettings(200, ProbeSettings.DefaultMinRttTimeoutMs, 200, ProbeSettings.DefaultMaxRetries, concurrency)));
+            new ProbeSettings(200, ProbeSettings.DefaultMinRttTimeoutMs, 200, ProbeSettings.DefaultMaxRetries, concurrency),
+            Environment.MachineName, Environment.GetEnvironmentVariable("SLURMD_NODENAME"),
+            Environment.GetEnvironmentVariable("SLURM_JOB_ID"), Environment.GetEnvironmentVariable("SLURM_STEP_ID")));
         messages[^1].ShouldBe(new DoneMessage(3, 6, 2, 0, ((DoneMessage)messages[^1]).ElapsedMs));
         var states = States(messages);
         states.Keys.Order().ShouldBe(Enumerable.Range(lab.Ports.Start, lab.Ports.Count));
@@ -83,6 +85,32 @@ public class WorkerBinaryTests
             run.ExitCode.ShouldBe(0, run.ToString());
             States(Messages(run)).ShouldAllBe(pair => pair.Value == lab.ExpectedState(pair.Key));
         }
+    }
+
+    [Test]
+    public async Task A_stop_line_on_stdin_ends_a_supervised_worker_with_its_finished_ports_reported()
+    {
+        // Filtered ports at a fixed 30 s, five at a time: unstopped, the worker would run two minutes.
+        await using var lab = TestLab.Start(open: 2, closed: 3, filtered: 20);
+        var (open, closed) = (lab.Open!.Value, lab.Closed!.Value);
+        await using var worker = RunningProcess.Start(Binaries.Worker,
+            "--target", lab.Address.ToString(), "--ports", lab.Ports.ToString(), "--timeout-ms", "30000", "--min-rtt-ms", "30000",
+            "--initial-rtt-ms", "30000", "--max-retries", "0", "--concurrency", "5", "--supervised");
+        await worker.WaitForStdoutAsync(new System.Text.RegularExpressions.Regex($@"""closed"":\[[^\]]*\b{closed.End}\b"), TimeSpan.FromMinutes(1));
+
+        worker.WriteLine(ProtocolCodec.Serialize(new StopMessage()));
+        var run = await worker.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        run.ExitCode.ShouldBe(143, run.ToString());
+        var messages = Messages(run);
+        messages[^1].ShouldBe(new ErrorMessage("stopped by a stop line from the coordinator before all its ports were scanned"));
+        var states = States(messages);
+        states.ShouldAllBe(pair => pair.Value == lab.ExpectedState(pair.Key));
+        foreach (var port in Enumerable.Range(open.Start, open.Count + closed.Count))
+        {
+            states.ShouldContainKey(port, "open and closed ports were finished before the stop, and are reported");
+        }
+        states.Count.ShouldBeLessThan(lab.Ports.Count, "the filtered ports' 30 s were cut short");
     }
 
     [Test]

@@ -97,6 +97,16 @@ public sealed partial class RunningProcess : IAsyncDisposable
 
     public void Signal(int signal) => Send(Pid, signal);
 
+    /// <summary>Writes one line to its stdin: a protocol line, for a supervised worker.</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>End-of-file on the process's stdin.</summary>
+    public void CloseStandardInput() => _process.StandardInput.Close();
+
     public static void Send(int pid, int signal) => Kill(pid, signal).ShouldBe(0, $"kill({pid}, {signal})");
 
     public async Task<ProcessRun> WaitForExitAsync(TimeSpan limit)

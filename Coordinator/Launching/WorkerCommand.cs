@@ -1,4 +1,4 @@
-namespace PortScan.Coordinator.Scanning;
+namespace PortScan.Coordinator.Launching;
 
 /// <summary>How to start a worker: the executable and the arguments that come before the worker's own.</summary>
 public sealed record WorkerCommand(string FileName, IReadOnlyList<string> LeadingArguments)

@@ -1,0 +1,136 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using PortScan.Coordinator.Scanning;
+using PortScan.Shared.Protocol;
+
+namespace PortScan.Coordinator.Launching;
+
+/// <summary>
+/// Every launcher here starts a process on this machine (the worker, ssh or srun) whose stdin and
+/// stdout carry the protocol: this is the one machinery that starts it and turns its stdout into
+/// <see cref="ScanEvent"/>s while it runs. Arguments go through
+/// <see cref="ProcessStartInfo.ArgumentList"/>, never a local shell. A subclass says only which
+/// command line runs a worker, and which exit codes are its own rather than the worker's.
+/// </summary>
+public abstract class ProcessLauncher(ILogger logger) : IWorkerLauncher
+{
+    // The longest legitimate line is a ports message of 4,096 open ports, about 120 KB.
+    private const int MaxLineLength = 1 << 20;
+    private static readonly TimeSpan StdoutClosedGrace = TimeSpan.FromSeconds(2);
+
+    public abstract string Name { get; }
+
+    public abstract int Cpus { get; }
+
+    public abstract TimeSpan StartupAllowance { get; }
+
+    public abstract string Placement { get; }
+
+    public virtual string? HostFor(int slice, int attempt) => null;
+
+    /// <summary>The program and its arguments that run worker <paramref name="worker"/> with <paramref name="arguments"/> on <paramref name="host"/>.</summary>
+    protected abstract IReadOnlyList<string> CommandLine(int worker, string? host, IReadOnlyList<string> arguments);
+
+    /// <summary>
+    /// Why an attempt ended, when its exit code is the launcher's and not the worker's (ssh's 255, a
+    /// step srun could not start); null when the code is the worker's own.
+    /// </summary>
+    /// <param name="spoke">Whether the worker wrote any line on stdout: a launch that failed never started it.</param>
+    /// <param name="lastError">The last line on stderr, where ssh and srun say what went wrong.</param>
+    protected virtual string? OwnFailure(int exitCode, bool spoke, string? host, string? lastError) => null;
+
+    public async Task RunAsync(WorkerAttempt attempt, IReadOnlyList<string> arguments, ChannelWriter<ScanEvent> events)
+    {
+        var worker = attempt.Slice.Slice.Worker;
+        var host = HostFor(worker, attempt.Number);
+        attempt.Placed(new AttemptLaunch(Name, host));
+        var commandLine = CommandLine(worker, host, arguments);
+        var startInfo = new ProcessStartInfo(commandLine[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            // The worker's lifeline: it closes when we exit, however we exit; while we live it carries protocol lines.
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in commandLine.Skip(1))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = new Process { StartInfo = startInfo };
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            attempt.Finish(null, stopwatch.Elapsed);
+            await events.WriteAsync(new WorkerExited(attempt, $"cannot start {commandLine[0]}: {e.Message}")).ConfigureAwait(false);
+            return;
+        }
+        attempt.Attach(new WorkerProcess(process));
+        await events.WriteAsync(new WorkerStarted(attempt)).ConfigureAwait(false);
+
+        string? lastError = null;
+        var stderr = RelayStandardErrorAsync(process, attempt, line => lastError = line);
+        // Read to end-of-file even after a stop request: a worker told to stop reports its finished ports first.
+        var lines = new BoundedLineReader(process.StandardOutput, MaxLineLength);
+        var spoke = false;
+        while (await lines.ReadLineAsync().ConfigureAwait(false) is var (line, tooLong))
+        {
+            spoke = true;
+            attempt.Heard();
+            logger.LogTrace("worker {Worker} said: {Line}", worker, line);
+            ScanEvent received = tooLong ? new WorkerBadLine(attempt, line, $"a line longer than {MaxLineLength} characters")
+                : ProtocolCodec.TryParse(line, out var message, out var error) ? new WorkerMessageReceived(attempt, message!)
+                : new WorkerBadLine(attempt, line, error);
+            await events.WriteAsync(received).ConfigureAwait(false);
+        }
+        // Its results end with its stdout: a worker that closes stdout and lingers gets a moment, then is killed.
+        using (var linger = new CancellationTokenSource(StdoutClosedGrace))
+        {
+            try
+            {
+                await process.WaitForExitAsync(linger.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                attempt.Fail($"it closed its stdout but was still running {StdoutClosedGrace.TotalSeconds:0} s later, and was killed");
+                attempt.Kill();
+                await process.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
+        await stderr.ConfigureAwait(false);
+        if (OwnFailure(process.ExitCode, spoke, host, lastError) is { } failure)
+        {
+            attempt.Fail(failure);
+        }
+        attempt.Finish(process.ExitCode, stopwatch.Elapsed);
+        await events.WriteAsync(new WorkerExited(attempt, null)).ConfigureAwait(false);
+    }
+
+    private async Task RelayStandardErrorAsync(Process process, WorkerAttempt attempt, Action<string> remember)
+    {
+        while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            attempt.Heard();
+            remember(line);
+            logger.LogWarning("worker {Worker}: {Line}", attempt.Slice.Slice.Worker, line);
+        }
+    }
+
+    /// <summary>
+    /// ssh and srun run in a session of their own (<c>setsid</c>, which execs them in place: the pid
+    /// stays theirs), as a supervised worker moves to a process group of its own: a Ctrl-C typed at
+    /// the terminal then reaches only the coordinator, which stops every worker through its stdin.
+    /// Without it ssh would die of the Ctrl-C and take its worker's unreported ports with it.
+    /// </summary>
+    protected static List<string> InSessionOfItsOwn(string program) => ["setsid", program];
+
+    /// <summary>A failure in words, and what ssh or srun said last on stderr, which usually names the cause.</summary>
+    protected static string WithLastError(string failure, string? lastError) => lastError is null ? failure : $"{failure}: {lastError}";
+}
