@@ -90,7 +90,7 @@ try
     if (!cancellation.IsCancellationRequested && arguments.Version is { } version && openPorts is { Open.Count: > 0 })
     {
         // Loaded only by a worker with open ports to probe; its patterns compile as they are first used.
-        var database = ProbeDatabase.Load(version.Database);
+        var database = ProbeDatabase.Load(version.Database ?? ProbeDatabase.DefaultPath);
         writer.Flush();
         await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Open, writer, cancellation.Token);
     }
