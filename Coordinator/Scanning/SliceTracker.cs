@@ -75,7 +75,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     /// <summary>Why the port at <paramref name="position"/> is filtered, when it was rejected; null for its state's usual reason.</summary>
     public PortReason? ReasonAt(int position) => _reasons.TryGetValue(position, out var reason) ? reason : null;
 
-        /// <summary>Starts a new attempt on every host-port still unscanned, but those of hosts given up.</summary>
+    /// <summary>Starts a new attempt on every host-port still unscanned, but those of hosts given up.</summary>
     public WorkerAttempt NewAttempt()
     {
         var covers = new BitArray(_states.Length);
