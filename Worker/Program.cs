@@ -11,9 +11,8 @@ using PortScan.Worker.Timing;
 // portscan-worker: scans one slice (hosts and ports) and speaks the JSON-lines protocol on stdout (docs/protocol.md).
 // Exit codes: 0 ports scanned, 1 scan failed (an error message was sent), 2 bad arguments,
 // 128 + signal when stopped by SIGINT or SIGTERM, 143 by the coordinator's stop line (an error message was sent), 129 when a
-// supervised worker's coordinator went away.
-// With -sV (--version-intensity, --version-db) the open ports found are then probed for their
-// service and version, each finding a service message.
+// supervised worker's coordinator went away. With -sV (--version-intensity, --version-db) the
+// open ports found are then probed for their service and version, each finding a service message.
 WorkerArguments arguments;
 try
 {
@@ -87,12 +86,13 @@ try
         using var udp = new UdpScanner(probes, pacer);
         udp.Scan(hosts.Plan(arguments.Work, Transport.Udp), sink, cancellation.Token);
     }
-    if (!cancellation.IsCancellationRequested && arguments.Version is { } version && openPorts is { Open.Count: > 0 })
+    if (arguments.Version is { } version && openPorts is { Ports.Count: > 0 })
     {
-        // Loaded only by a worker with open ports to probe; its patterns compile as they are first used.
+        // Loaded only by a worker with ports to probe; its patterns compile as they are first used.
+        // Stopped before it starts, it still reports the UDP ports it held back (VersionScanner).
         var database = ProbeDatabase.Load(version.Database ?? ProbeDatabase.DefaultPath);
         writer.Flush();
-        await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Open, writer, cancellation.Token);
+        await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Ports, writer, cancellation.Token);
     }
     SendTimings();
     if (cancellation.IsCancellationRequested)

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # -sV side by side with nmap -sV, in one run, on the same real services: Debian's vsftpd, OpenSSH,
 # nginx (plain and TLS, a self-signed certificate made here), MariaDB and Redis, started on their
-# usual ports in a private network namespace (unshare -rn) and stopped at the end. Both read the same
-# probe file (portscan's --version-db, nmap's --versiondb): nmap's own by default, or the one given.
-# Prints each tool's PORT/SERVICE/VERSION lines and wall-clock time, RUNS times each, alternating.
-# usage: bench/version-detection.sh [PROBE-FILE] [RUNS]
+# usual ports in a private network namespace (unshare -rn) and stopped at the end. Three scans a run,
+# alternating: portscan -sV with its own database, portscan -sV with nmap's file (--version-db), and
+# nmap -sV with its own file. Prints each one's PORT/SERVICE/VERSION lines and wall-clock time.
+# usage: bench/version-detection.sh [RUNS]
 #   needs nmap, openssl, openssh-server, nginx, mariadb-server, redis-server, vsftpd (apt-get install ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-db=$(realpath "${1:-/usr/share/nmap/nmap-service-probes}")
-runs=${2:-3}
+db=/usr/share/nmap/nmap-service-probes
+runs=${1:-3}
 source bench/build.sh
-echo "$(nmap --version | head -1); probe file $db"
+echo "$(nmap --version | head -1); nmap's probe file $db"
 for p in openssh-server nginx mariadb-server redis-server vsftpd; do printf '%s %s; ' "$p" "$(dpkg-query -W -f='${Version}' $p)"; done; echo
 
 work=$(mktemp -d)
@@ -41,8 +41,9 @@ unshare -rn bash -c "
   for port in ${ports//,/ }; do for i in \$(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/\$port) 2>/dev/null && break; sleep 0.1; done; done
   timed() { local start=\$(date +%s.%N); \"\$@\" > '$work/out' 2>&1; local end=\$(date +%s.%N); grep -E '^[0-9]+/tcp' '$work/out'; printf 'time: %.2f s\n' \$(echo \"\$end - \$start\" | bc); }
   for run in \$(seq $runs); do
-    echo \"--- run \$run: portscan -sV\"; timed '$bin/portscan' scan 127.0.0.1 -p $ports -sV --version-db '$db' --no-progress
-    echo \"--- run \$run: nmap -sV\";     timed nmap -n -Pn -sT -sV -p $ports --versiondb '$db' 127.0.0.1
+    echo \"--- run \$run: portscan -sV (its own database)\"; timed '$bin/portscan' scan 127.0.0.1 -p $ports -sV --no-progress
+    echo \"--- run \$run: portscan -sV --version-db (nmap's file)\"; timed '$bin/portscan' scan 127.0.0.1 -p $ports -sV --version-db '$db' --no-progress
+    echo \"--- run \$run: nmap -sV\";     timed nmap -n -Pn -sT -sV -p $ports 127.0.0.1
   done
   kill \$pids; wait \$pids
 " | tee "$out/version-detection.txt"

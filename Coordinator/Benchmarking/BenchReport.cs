@@ -16,6 +16,7 @@ public sealed record BenchReport(
     int PortCount,
     int TimeoutMs,
     int Concurrency,
+    string Schedule,
     int Repeat,
     IReadOnlyList<BenchRun> Runs,
     IReadOnlyList<BenchResult> Results)
@@ -35,6 +36,7 @@ public sealed record BenchReport(
             request.Ports.Count,
             request.Probes.TimeoutMs,
             first.Concurrency,
+            request.Schedule.ToString().ToLowerInvariant(),
             repeat,
             [.. trials.Select(t => new BenchRun(t.Workers, t.Repeat, Math.Round(t.Seconds, 4),
                 t.Result.Summary.Open, t.Result.Summary.Closed, t.Result.Summary.Filtered, t.Result.Summary.Unscanned, t.OpenPorts.SetEquals(firstOpen)))],

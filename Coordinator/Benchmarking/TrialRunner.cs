@@ -15,7 +15,7 @@ public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAn
     public async Task<Trial> RunAsync(string label, ResolvedTarget target, Shared.Ports.PortSet ports, int workers, ProbeSettings probes, Schedule schedule, int repeat,
         CancellationToken cancellationToken)
     {
-        var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), probes, ScanDefaults.MaxWorkerRestarts, schedule);
+        var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), probes, ScanDefaults.MaxWorkerRestarts, Schedule: schedule);
         var coordinator = new ScanCoordinator(new LocalLauncher(workerCommand, logger), logger);
         WorkerTimeline? timeline = null;
         var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers, request.Schedule), async observer =>

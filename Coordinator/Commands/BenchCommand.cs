@@ -31,6 +31,7 @@ internal sealed class BenchCommand : Command
         DefaultValueFactory = _ => [1, 2, 4, 8, 16],
         CustomParser = ParseWorkerList,
     };
+    private readonly Option<Schedule> _schedule = PortOptions.ScheduleOption();
     private readonly Option<int> _repeat = OptionFactory.Count("--repeat", "-r", 1, 100, () => 3, "Runs per worker count; the median is reported");
     private readonly Option<int> _concurrency = OptionFactory.Count("--concurrency", "-c", 1, 65535, () => ScanDefaults.Concurrency,
         "Connects in flight per worker: 1 for the article's design, the default for the async engine");
@@ -52,7 +53,7 @@ internal sealed class BenchCommand : Command
     {
         UnknownOptions.RejectIn(_target);
         Add(_target);
-        foreach (var option in new Option[] { _lab, _workers, _repeat, _concurrency, _timeout, _start, _end, _open, _closed, _filtered, _report, _svg })
+        foreach (var option in new Option[] { _lab, _workers, _schedule, _repeat, _concurrency, _timeout, _start, _end, _open, _closed, _filtered, _report, _svg })
         {
             Add(option);
         }
@@ -118,6 +119,7 @@ internal sealed class BenchCommand : Command
         using var loggers = ConsoleLogging.Create(LogLevel.Warning);
         var runner = new TrialRunner(WorkerCommand.NextToCoordinator(), loggers.CreateLogger("portscan"), console, interactive);
         var workerCounts = parse.GetValue(_workers)!;
+        var schedule = parse.GetValue(_schedule);
         var repeat = parse.GetValue(_repeat);
         var concurrency = parse.GetValue(_concurrency);
         var timeout = parse.GetValue(_timeout);
@@ -125,7 +127,7 @@ internal sealed class BenchCommand : Command
         var probes = ProbeSettings.Fixed((int)timeout.TotalMilliseconds, concurrency);
         var startedAt = DateTimeOffset.Now;
 
-        console.WriteLine($"Benchmark: {target.Name}, ports {ports} ({ports.Count}), {TimingDescription.Of(probes)} (the article's), {concurrency} connect(s) in flight per worker, {repeat} run(s) per worker count");
+        console.WriteLine($"Benchmark: {target.Name}, ports {ports} ({ports.Count}), {TimingDescription.Of(probes)} (the article's), {concurrency} connect(s) in flight per worker, {repeat} run(s) per worker count{(schedule == Schedule.Cyclic ? ", ports dealt round-robin (--schedule cyclic)" : "")}");
         console.WriteLine($"After each run, its timeline: {TimelineChart.Legend}.");
         var trials = new List<Trial>();
         var consistent = true;
@@ -133,7 +135,7 @@ internal sealed class BenchCommand : Command
         {
             for (var run = 1; run <= repeat; run++)
             {
-                var trial = await runner.RunAsync(Counted.Of(workers, "worker"), target, Shared.Ports.PortSet.Of(ports), workers, probes, Schedule.Block, run, cancellationToken).ConfigureAwait(false);
+                var trial = await runner.RunAsync(Counted.Of(workers, "worker"), target, Shared.Ports.PortSet.Of(ports), workers, probes, schedule, run, cancellationToken).ConfigureAwait(false);
                 if (trial.Result.Interrupted)
                 {
                     return ExitCodes.Interrupted;

@@ -42,7 +42,10 @@ internal sealed class PortOptions
         CustomParser = result => OptionFactory.ParseCount(result, "--workers", 1, ScanDefaults.MaxWorkers),
     };
 
-    public Option<Schedule> Schedule { get; } = new("--schedule")
+    public Option<Schedule> Schedule { get; } = ScheduleOption();
+
+    /// <summary>--schedule, for every command that plans slices (scan, plan, bench).</summary>
+    public static Option<Schedule> ScheduleOption() => new("--schedule")
     {
         HelpName = "block|cyclic",
         Description = "How ports are dealt to the workers: block, one contiguous slice each (the article's arithmetic, OpenMP's schedule(static)); "

@@ -123,7 +123,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             throw new UsageException($"{hosts.Count:N0} hosts × {settings.Ports.Count:N0} ports is more than the {WorkList.MaxCount:N0} host-ports one scan holds; split the scan");
         }
         var workers = (int)Math.Min(workersAsked, (long)hosts.Count * settings.Ports.Count);
-        return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts, settings.Schedule, settings.Version);
+        return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts, settings.Version, settings.Schedule);
     }
 
     /// <summary>No port is lost silently: every unscanned host-port is named, with the reason.</summary>

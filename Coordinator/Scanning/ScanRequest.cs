@@ -10,16 +10,16 @@ namespace PortScan.Coordinator.Scanning;
 /// <param name="Targets">Distinct hosts, in scan order.</param>
 /// <param name="Probes">How workers probe, with the scan-wide --max-rate (attempts a second across all workers; 0 for no limit).</param>
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails.</param>
-/// <param name="Schedule">How the positions are dealt to the workers.</param>
 /// <param name="Version">-sV: each worker probes its open ports for their services; null for none.</param>
+/// <param name="Schedule">How the positions are dealt to the workers.</param>
 public sealed record ScanRequest(
     IReadOnlyList<ResolvedTarget> Targets,
     PortSelection Ports,
     int Workers,
     ProbeSettings Probes,
     int MaxWorkerRestarts,
-    Schedule Schedule = Schedule.Block,
-    VersionDetection? Version = null)
+    VersionDetection? Version = null,
+    Schedule Schedule = Schedule.Block)
 {
     /// <summary>
     /// What each worker is given: the probe settings with its share of the scan's --max-rate and

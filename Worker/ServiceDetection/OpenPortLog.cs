@@ -3,22 +3,31 @@ using PortScan.Shared.Protocol;
 
 namespace PortScan.Worker.ServiceDetection;
 
+/// <summary>A port version detection probes: an open one, or a UDP port held back as open|filtered until it is probed.</summary>
+internal readonly record struct PortToProbe(ScanTarget Target, Transport Transport, int Port, bool Held, double RttMs, PortReason? Reason);
+
 /// <summary>
-/// Passes every result on to the protocol writer and notes the open ports, in the order they were
-/// found: the ports version detection then probes (<c>-sV</c>). UDP ports reported open|filtered are
-/// not probed (README says so): nmap's UDP probes wait 5 s each for an answer most such ports never give.
+/// Notes the ports version detection then probes (<c>-sV</c>), in the order they were found. Open
+/// ports are passed on to the protocol writer at once. A UDP port reported open|filtered is held
+/// back, as nmap's service scan does with such ports: a probe it answers makes it open, and only then
+/// is its state known (<see cref="VersionScanner"/> reports it, open or still open|filtered).
 /// </summary>
 internal sealed class OpenPortLog(IPortResultSink inner) : IPortResultSink
 {
-    private readonly List<(ScanTarget Target, Transport Transport, int Port)> _open = [];
+    private readonly List<PortToProbe> _ports = [];
 
-    public IReadOnlyList<(ScanTarget Target, Transport Transport, int Port)> Open => _open;
+    public IReadOnlyList<PortToProbe> Ports => _ports;
 
     public void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null, PortReason? reason = null)
     {
+        if (state == PortState.OpenFiltered && transport == Transport.Udp)
+        {
+            _ports.Add(new PortToProbe(target, transport, port, Held: true, rttMs, reason));
+            return;
+        }
         if (state == PortState.Open)
         {
-            _open.Add((target, transport, port));
+            _ports.Add(new PortToProbe(target, transport, port, Held: false, rttMs, reason));
         }
         inner.Report(target, transport, port, state, rttMs, banner, reason);
     }

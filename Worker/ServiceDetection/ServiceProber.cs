@@ -40,6 +40,9 @@ internal sealed class ServiceProber(ProbeDatabase database, int intensity)
         public bool Tls;
         public bool TcpWrapPossible = true;
 
+        /// <summary>Some probe got an answer: for a UDP port held as open|filtered, proof that it is open.</summary>
+        public bool Heard;
+
         /// <summary>nmap's processMatch: a hard match, or the first soft one, fills what it has; true for a hard match.</summary>
         public bool Take(MatchDetails match)
         {
@@ -70,16 +73,17 @@ internal sealed class ServiceProber(ProbeDatabase database, int intensity)
     }
 
     /// <param name="givenUp">True once the host is given up (--host-timeout): the search stops, as nmap's does.</param>
-    public async Task<DetectedService> IdentifyAsync(IPAddress address, Transport transport, int port, Func<bool> givenUp, CancellationToken stop)
+    /// <returns>The service, and whether any probe was answered.</returns>
+    public async Task<(DetectedService Service, bool Answered)> IdentifyAsync(IPAddress address, Transport transport, int port, Func<bool> givenUp, CancellationToken stop)
     {
         if (database.Excluded[transport].Contains(port))
         {
-            return DetectedService.Unmatched("Excluded from version scan");
+            return (DetectedService.Unmatched("Excluded from version scan"), false);
         }
         var finding = new Finding();
         var sequence = new ProbeSequence(database, transport, port, intensity);
         var end = await SearchAsync(address, transport, port, finding, sequence, givenUp, stop).ConfigureAwait(false);
-        return Result(end, finding);
+        return (Result(end, finding), finding.Heard);
     }
 
     private static async Task<End> SearchAsync(IPAddress address, Transport transport, int port, Finding finding, ProbeSequence sequence, Func<bool> givenUp, CancellationToken stop)
@@ -182,7 +186,7 @@ internal sealed class ServiceProber(ProbeDatabase database, int intensity)
             {
                 return (end, false);
             }
-            finding.TcpWrapPossible = false;
+            (finding.TcpWrapPossible, finding.Heard) = (false, true);
             var text = Encoding.Latin1.GetString([.. response]);
             foreach (var fallback in probe.Fallbacks)
             {

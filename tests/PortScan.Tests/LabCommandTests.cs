@@ -23,7 +23,7 @@ public partial class LabCommandTests
         var stopped = await lab.WaitForExitAsync(Limit);
 
         scan.ExitCode.ShouldBe(0, $"{suggested}\n{scan}");
-        scan.Stdout.ShouldContain("1 open, 1 closed, 0 filtered");
+        scan.Stdout.ShouldContain("1 open, 1 closed, 0 filtered", customMessage: $"{suggested}\n{scan}");
         stopped.Stderr.ShouldContain("portscan: stopping the lab");
         stopped.Stderr.ShouldNotContain("what is finished is kept");
     }

@@ -27,6 +27,21 @@ public class TeachingCommandsTests
     }
 
     [Test]
+    public async Task Bench_deals_the_ports_round_robin_with_schedule_cyclic_and_its_report_says_so()
+    {
+        var report = Path.Combine(TestTemp.Directory("bench").FullName, "bench.json");
+
+        var (exit, stdout, stderr) = await InProcessCli.RunAsync("bench", "--lab", "-w", "1,4", "--repeat", "1", "-c", "1", "--timeout", "20ms",
+            "--open", "2", "--closed", "3", "--filtered", "6", "--schedule", "cyclic", "--report", report);
+
+        exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
+        stdout.ShouldContain("ports dealt round-robin (--schedule cyclic)");
+        var document = BenchReport.Parse(File.ReadAllText(report));
+        document.Schedule.ShouldBe("cyclic");
+        document.Runs.ShouldAllBe(run => run.OpenSetMatchesFirst && run.Unscanned == 0, "every run finds the same open ports, and every port");
+    }
+
+    [Test]
     public async Task Bench_writes_a_json_report_with_runs_and_a_speedup_per_worker_count()
     {
         var directory = TestTemp.Directory("bench");

@@ -24,7 +24,7 @@ public class TestClusterTeardownTests
             (await cluster.RunAsync("srun", "-w", cluster.Nodes[0], "--", "sh", "-c", "sleep 600 </dev/null >/dev/null 2>&1 &")).ExitCode.ShouldBe(0);
             (await cluster.SshAsync(cluster.Nodes[1], "sleep 600 </dev/null >/dev/null 2>&1 &")).ExitCode.ShouldBe(0);
             (await cluster.ProcessesOnNodesAsync()).Count(p => p.CommandLine == "sleep 600").ShouldBe(2);
-            pids = [.. (await ClusterNamespacePidsAsync()).Distinct()];
+            pids = [.. (await NamespacePidsAsync(cluster.Namespaces)).Distinct()];
             pids.Count.ShouldBeGreaterThan(10, "munged, slurmctld, a slurmd and an sshd a node, the lab's listeners, the sleeps");
         }
         finally
@@ -33,17 +33,19 @@ public class TestClusterTeardownTests
         }
 
         pids.Where(IsRunning).ShouldBeEmpty("every process of the cluster has ended");
-        (await ClusterNamespacePidsAsync()).ShouldBeEmpty();
-        Directory.GetFiles("/run/netns", "psc-*").ShouldBeEmpty("the cluster's namespaces are removed");
-        Directory.Exists("/sys/class/net/psc-br").ShouldBeFalse("the bridge is removed");
+        // Only this cluster's names: another test run's cluster may stand beside it.
+        cluster.Namespaces.Count.ShouldBe(5, "the controller's, three nodes', the lab's");
+        cluster.Namespaces.Where(netns => File.Exists($"/run/netns/{netns}")).ShouldBeEmpty("the cluster's namespaces are removed");
+        Directory.Exists($"/sys/class/net/{cluster.Bridge}").ShouldBeFalse("the bridge is removed");
     }
 
-    private static async Task<List<int>> ClusterNamespacePidsAsync()
+    private static async Task<List<int>> NamespacePidsAsync(IEnumerable<string> namespaces)
     {
         var pids = new List<int>();
-        foreach (var netns in Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns", "psc-*") : [])
+        foreach (var netns in namespaces)
         {
-            var run = await ProcessRun.RunAsync("ip", ["netns", "pids", Path.GetFileName(netns)]);
+            var run = await ProcessRun.RunAsync("ip", ["netns", "pids", netns]);
+            run.ExitCode.ShouldBe(0, run.ToString());
             pids.AddRange(run.StdoutLines.Select(int.Parse));
         }
         return pids;

@@ -1,4 +1,3 @@
-using System.Net;
 using PortScan.Tests.Support;
 
 namespace PortScan.Tests;
@@ -66,7 +65,7 @@ public class TestClusterTests
     [Test]
     public async Task The_lab_host_records_each_nodes_connections_under_the_nodes_own_address()
     {
-        _cluster.ClearLabConnections();
+        await _cluster.ClearLabRecordAsync();
         var lab = _cluster.LabAddresses[0];
         var port = int.Parse(_cluster.LabOpen.Split(',')[0]);
         var connect = $"exec 3<>/dev/tcp/{lab}/{port}";
@@ -78,16 +77,17 @@ public class TestClusterTests
         (await _cluster.SshAsync(_cluster.Nodes[2], connect)).ExitCode.ShouldBe(0);
         (await PortProbe.ConnectAsync(lab, port, TimeSpan.FromSeconds(5))).ShouldBe(PortState.Open);
 
-        IPAddress[] everyone = [.. _cluster.NodeAddresses, _cluster.CoordinatorAddress];
-        (await _cluster.LabSourcesAsync(everyone)).ShouldBe(everyone, ignoreOrder: true);
-        _cluster.LabConnections().ShouldAllBe(c => c.LabAddress.Equals(lab) && c.Port == port);
+        var connections = await _cluster.LabConnectionsAsync();
+        connections.Select(c => c.Source).ShouldBe([.. _cluster.NodeAddresses, _cluster.CoordinatorAddress], ignoreOrder: true);
+        connections.ShouldAllBe(c => c.LabAddress.Equals(lab) && c.Port == port && c.Syns == 1);
+        (await _cluster.LabSynsBySourceAsync()).ShouldBe(connections.ToDictionary(c => c.Source, c => c.Syns), ignoreOrder: true, "every SYN counted by its source too");
     }
 
     [Test]
     public async Task The_lab_host_has_open_closed_and_filtered_ports_on_each_address()
     {
         var open = int.Parse(_cluster.LabOpen.Split(',')[^1]);
-        var filtered = int.Parse(_cluster.LabFiltered.Split('-')[0]);
+        var filtered = _cluster.LabFilteredRange.Start;
         var closed = filtered - 1;
 
         foreach (var lab in _cluster.LabAddresses)
@@ -95,6 +95,24 @@ public class TestClusterTests
             (await PortProbe.ConnectAsync(lab, open, TimeSpan.FromSeconds(5))).ShouldBe(PortState.Open, $"{lab} port {open}");
             (await PortProbe.ConnectAsync(lab, closed, TimeSpan.FromSeconds(5))).ShouldBe(PortState.Closed, $"{lab} port {closed}");
             (await PortProbe.ConnectAsync(lab, filtered, TimeSpan.FromMilliseconds(300))).ShouldBe(PortState.Filtered, $"{lab} port {filtered}");
+        }
+    }
+
+    [Test]
+    public async Task A_second_cluster_comes_up_at_once_beside_the_first_with_its_own_names_and_addresses_and_both_work()
+    {
+        // Another test run's cluster, while this fixture's is up: neither waits for the other.
+        await using var second = await TestCluster.StartAsync();
+
+        second.Namespaces.Intersect(_cluster.Namespaces).ShouldBeEmpty();
+        second.Bridge.ShouldNotBe(_cluster.Bridge);
+        second.NodeAddresses.Concat(second.LabAddresses).Intersect(_cluster.NodeAddresses.Concat(_cluster.LabAddresses)).ShouldBeEmpty();
+        foreach (var cluster in new[] { _cluster, second })
+        {
+            var step = await cluster.RunAsync("srun", "-w", cluster.Nodes[2], "-J", "cluster-check", "--", "sh", "-c", "echo $SLURMD_NODENAME");
+            step.Stdout.Trim().ShouldBe(cluster.Nodes[2], step.ToString());
+            var ssh = await cluster.SshAsync(cluster.Nodes[0], "echo $SSH_CONNECTION");
+            ssh.Stdout.Split(' ')[2].ShouldBe(cluster.NodeAddresses[0].ToString(), ssh.ToString());
         }
     }
 

@@ -155,11 +155,9 @@ public sealed class VersionDetectionTests : IAsyncDisposable
         (service.Detected!.Product, service.Detected.Method, service.Detected.Conf).ShouldBe(("Excluded from version scan", "table", 3));
     }
 
-    [Test]
-    public async Task An_open_UDP_port_is_probed_with_the_databases_UDP_probes()
+    /// <summary>A probe file whose one UDP probe sends "ping" and knows the "pong" it gets back.</summary>
+    private static async Task<string> PongDatabaseAsync()
     {
-        await using var udp = new LoopbackServices();
-        var port = udp.UdpAnswering();
         var database = Path.Combine(TestTemp.Directory("udp-version").FullName, "probes");
         await File.WriteAllTextAsync(database, """
             Probe TCP NULL q||
@@ -170,6 +168,15 @@ public sealed class VersionDetectionTests : IAsyncDisposable
             totalwaitms 1000
             match pong m|^pong$| p/Pong responder/
             """, Encoding.Latin1);
+        return database;
+    }
+
+    [Test]
+    public async Task An_open_UDP_port_is_probed_with_the_databases_UDP_probes()
+    {
+        await using var udp = new LoopbackServices();
+        var port = udp.UdpAnswering();
+        var database = await PongDatabaseAsync();
 
         var run = await Binaries.PortScanAsync("scan", "127.0.0.1", "-sU", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-sV", "--version-db", database, "--format", "json", "--no-progress");
@@ -177,6 +184,28 @@ public sealed class VersionDetectionTests : IAsyncDisposable
         run.ExitCode.ShouldBe(0, run.ToString());
         var found = JsonReport.Parse(run.Stdout).Hosts[0].Ports.ShouldHaveSingleItem();
         (found.Protocol, found.Service?.Name, found.Service?.Detected?.Product).ShouldBe(("udp", "pong", "Pong responder"));
+    }
+
+    [Test]
+    public async Task A_UDP_port_open_or_filtered_to_the_scan_that_answers_a_probe_is_open_and_a_silent_one_stays_open_or_filtered()
+    {
+        await using var udp = new LoopbackServices();
+        var (answering, silent) = (udp.UdpAnsweringPingOnly(), udp.UdpSilent());
+        var database = await PongDatabaseAsync();
+        var ports = $"{Math.Min(answering, silent)},{Math.Max(answering, silent)}";
+
+        var plain = await Binaries.PortScanAsync("scan", "127.0.0.1", "-sU", "-p", ports, "--open", "--format", "json", "--no-progress");
+        var probed = await Binaries.PortScanAsync("scan", "127.0.0.1", "-sU", "-p", ports, "--open", "-sV", "--version-db", database, "--format", "json", "--no-progress");
+
+        plain.ExitCode.ShouldBe(0, plain.ToString());
+        JsonReport.Parse(plain.Stdout).Hosts[0].Ports.Select(p => p.State).ShouldBe(["open|filtered", "open|filtered"], "neither answers an empty datagram");
+        probed.ExitCode.ShouldBe(0, probed.ToString());
+        var report = JsonReport.Parse(probed.Stdout);
+        var found = report.Hosts[0].Ports.Single(p => p.Port == answering);
+        (found.State, found.Reason, found.Service?.Name, found.Service?.Detected?.Product).ShouldBe(("open", "udp-response", "pong", "Pong responder"));
+        var quiet = report.Hosts[0].Ports.Single(p => p.Port == silent);
+        (quiet.State, quiet.Service?.Detected).ShouldBe(("open|filtered", null), "no answer: still open|filtered, no service probed");
+        report.Hosts[0].Counts.ShouldBe(new JsonCounts(1, 0, 0, 1, 0));
     }
 
     [Test]

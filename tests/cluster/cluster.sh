@@ -2,7 +2,7 @@
 # A real cluster on one machine, for the launcher tests and benchmarks (issue 14). Three nodes,
 # each a network namespace on one bridge with its own address, sshd and slurmd (NodeAddr = that
 # address); one slurmctld and one munged in a controller namespace; a lab host in a namespace of
-# its own whose open ports are listeners that record the source address of every connection.
+# its own that records the source address of every connection to its open ports.
 # This machine (the root namespace, where the coordinator runs) has an address on the bridge.
 # Every daemon is a child of this script, run under tini as a subreaper: slurmd's slurmstepd
 # daemonizes, and PID 1 here reaps no orphans. Teardown stops each daemon, ends whatever is left
@@ -15,7 +15,8 @@
 #   up until stdin closes (or SIGINT/SIGTERM), then tear it down.
 # CLUSTER_DIR=DIR keeps the cluster's files (keys, configs, logs, Slurm state) there, for the
 # caller to remove; by default a new temporary directory, removed at teardown.
-# One cluster a machine at a time: a second one waits for the first to end (a lock).
+# Clusters stand side by side (concurrent test runs each build their own): each takes one of 8
+# slots, its own names (psc<K>-…) and its own subnet (198.19.<240+K>.0/24).
 # Needs root and: iproute2 nftables socat tini munge slurmctld slurmd slurm-client openssh-server.
 #
 # Variables given to the command (and printed in hold mode):
@@ -24,11 +25,16 @@
 #   CLUSTER_NODES          node1 node2 node3 (ssh destinations and Slurm node names alike)
 #   CLUSTER_NODE_ADDRESSES their addresses, in the same order
 #   CLUSTER_NODE_NETNS     their network namespaces, in the same order (ip netns pids NAME)
+#   CLUSTER_NETNS          every namespace of the cluster (controller, nodes, lab); CLUSTER_BRIDGE its bridge
 #   CLUSTER_REFUSING_HOST  node4: an address on the bridge where no sshd listens
 #   CLUSTER_COORDINATOR_ADDRESS  this machine's address on the bridge
 #   CLUSTER_LAB_ADDRESSES  the lab host's 8 addresses (scan targets)
 #   CLUSTER_LAB_OPEN, CLUSTER_LAB_FILTERED  its open and filtered ports (-p syntax); every other port is closed
-#   CLUSTER_LAB_PEERS      file: one line "SOURCE-ADDRESS LAB-ADDRESS PORT" for each connection accepted
+#   CLUSTER_LAB_NETNS      the lab host's namespace. Its nftables table "inet cluster_lab" records
+#                          every SYN it receives: set "sources" counts them by source address, set
+#                          "connections" by source . lab address . port for the open ports. See them with
+#                          ip netns exec "$CLUSTER_LAB_NETNS" nft list set inet cluster_lab sources
+#                          (nft flush set inet cluster_lab sources, and connections, to start afresh)
 #   CLUSTER_START_SECONDS  how long the cluster took to come up
 set -euo pipefail
 
@@ -48,22 +54,34 @@ for tool in ip nft socat munged slurmctld slurmd srun sshd ssh-keygen; do
 done
 
 started=$(date +%s%N)
-subnet=198.19.255
-bridge=psc-br
-controller_ns=psc-ctl
-lab_ns=psc-lab
+
+# A slot is held by a lock on fd 9 for the script's life; no daemon inherits it (9>&- on each), so
+# a cluster left by a killed script cannot keep its slot taken. A free slot is taken at once, never
+# waited for: one cluster a machine made a test run's cluster wait for another run's whole fixture,
+# longer than the test gives a cluster to come up (seen: the teardown test failing after 4 minutes).
+slots=8
+for ((slot = 0; slot < slots; slot++)); do
+  exec 9>"/run/portscan-cluster-$slot.lock"
+  flock -n 9 && break
+done
+if [ "$slot" = "$slots" ]; then
+  echo "cluster.sh: all $slots clusters this machine allows are up (/run/portscan-cluster-*.lock)" >&2
+  exit 1
+fi
+# Interface names stay within Linux's 15 characters: psc7-node3.
+prefix=psc$slot
+subnet=198.19.$((240 + slot))
+bridge=$prefix-br
+controller_ns=$prefix-ctl
+lab_ns=$prefix-lab
 nodes=(node1 node2 node3)
+node_ns=("${nodes[@]/#/$prefix-}")
 declare -A node_address=([node1]=$subnet.11 [node2]=$subnet.12 [node3]=$subnet.13)
 controller_address=$subnet.10
 coordinator_address=$subnet.1
 lab_addresses=($subnet.2{0..7})
 lab_open=(22 80 443)
-lab_filtered=8080-8082
-
-# The lock is held on fd 9 for the script's life; no daemon inherits it (9>&- on each), so a
-# cluster left by a killed script cannot keep the next one waiting.
-exec 9>/run/portscan-cluster.lock
-flock -w 600 9 || { echo "cluster.sh: another cluster held the lock for 10 minutes" >&2; exit 1; }
+lab_filtered=8080-8099
 
 owned_dir=""
 if [ -z "${CLUSTER_DIR:-}" ]; then
@@ -107,7 +125,7 @@ stop() {
 # them and the bridge. Deleting a namespace deletes the inner end of its veth, and so both.
 remove_network() {
   local ns
-  for ns in "$controller_ns" "$lab_ns" "${nodes[@]/#/psc-}"; do
+  for ns in "$controller_ns" "$lab_ns" "${node_ns[@]}"; do
     if [ -e "/run/netns/$ns" ]; then
       # shellcheck disable=SC2046 # one pid a word
       stop $(ip netns pids "$ns")
@@ -126,7 +144,7 @@ teardown() {
     stop "$command"
   fi
   stop "${node_daemons[@]}"
-  for ns in "${nodes[@]/#/psc-}"; do
+  for ns in "${node_ns[@]}"; do
     # shellcheck disable=SC2046 # one pid a word
     stop $(ip netns pids "$ns")
   done
@@ -192,19 +210,26 @@ join() {
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set lo up
 }
-join "$controller_ns" psc-ctl "$controller_address"
+join "$controller_ns" "$controller_ns" "$controller_address"
 for node in "${nodes[@]}"; do
-  join "psc-$node" "psc-$node" "${node_address[$node]}"
+  join "$prefix-$node" "$prefix-$node" "${node_address[$node]}"
 done
-join "$lab_ns" psc-lab "${lab_addresses[@]}"
+join "$lab_ns" "$lab_ns" "${lab_addresses[@]}"
 
-# --- the lab host: listeners that record their peers, filtered ports dropped, every other port closed
+# --- the lab host: listeners on the open ports, filtered ports dropped, every other port closed.
+# Its kernel records who connected, before any listener sees it: a scanner resets each connection
+# at once, and the listeners (socat, forking) then often find it gone, or its peer unknown (seen:
+# 3 scans of 9 open ports logged 7, 7 and 4 accepts, and socat's SOCAT_PEERADDR was empty in 17 of 27).
 mkdir -p "$dir/lab"
-: >"$dir/lab/peers"
-ip netns exec "$lab_ns" nft "add table inet cluster_lab; add chain inet cluster_lab input { type filter hook input priority 0; policy accept; }; add rule inet cluster_lab input tcp dport $lab_filtered drop"
+ip netns exec "$lab_ns" nft "add table inet cluster_lab; \
+  add chain inet cluster_lab input { type filter hook input priority 0; policy accept; }; \
+  add set inet cluster_lab sources { type ipv4_addr; flags dynamic; counter; }; \
+  add set inet cluster_lab connections { type ipv4_addr . ipv4_addr . inet_service; flags dynamic; counter; }; \
+  add rule inet cluster_lab input tcp flags & (syn|ack) == syn update @sources { ip saddr }; \
+  add rule inet cluster_lab input tcp flags & (syn|ack) == syn tcp dport { $(IFS=,; echo "${lab_open[*]}") } update @connections { ip saddr . ip daddr . tcp dport }; \
+  add rule inet cluster_lab input tcp dport $lab_filtered drop"
 for port in "${lab_open[@]}"; do
-  start nodes "$lab_ns" lab "$dir/lab/socat-$port.log" socat TCP-LISTEN:"$port",fork,reuseaddr,backlog=1024 \
-    SYSTEM:"echo \"\$SOCAT_PEERADDR \$SOCAT_SOCKADDR \$SOCAT_SOCKPORT\" >>'$dir/lab/peers'"
+  start nodes "$lab_ns" lab "$dir/lab/socat-$port.log" socat TCP-LISTEN:"$port",fork,reuseaddr,backlog=1024 /dev/null
 done
 
 # --- munge: its own key, socket and files, run as the munge user
@@ -255,7 +280,7 @@ EOF
 await munged test -S "$dir/munge/munge.socket"
 start controller "$controller_ns" controller "$dir/slurm/slurmctld.log" slurmctld -D -i
 for node in "${nodes[@]}"; do
-  start nodes "psc-$node" "$node" "$dir/slurm/slurmd-$node.log" slurmd -D -N "$node"
+  start nodes "$prefix-$node" "$node" "$dir/slurm/slurmd-$node.log" slurmd -D -N "$node"
 done
 
 # --- sshd on each node: host keys and the one authorized key generated here, root by key only
@@ -281,7 +306,7 @@ PidFile none
 MaxStartups 200
 MaxSessions 200
 EOF
-  start nodes "psc-$node" "$node" "$dir/ssh/sshd-$node.log" /usr/sbin/sshd -D -e -f "$dir/ssh/sshd-$node.conf"
+  start nodes "$prefix-$node" "$node" "$dir/ssh/sshd-$node.log" /usr/sbin/sshd -D -e -f "$dir/ssh/sshd-$node.conf"
 done
 export CLUSTER_SSH_CONFIG=$dir/ssh/config
 {
@@ -311,23 +336,22 @@ done
 for port in "${lab_open[@]}"; do
   await "the lab's listener on port $port" ip netns exec "$lab_ns" bash -c "exec 3<>/dev/tcp/${lab_addresses[0]}/$port"
 done
-# The readiness probes above are connections too, recorded a moment later by their listener's
-# child: the record starts empty for the caller once all of them are in.
-probes_recorded() { [ "$(wc -l <"$dir/lab/peers")" -ge "${#lab_open[@]}" ]; }
-await "the lab's record of its probes" probes_recorded
-: >"$dir/lab/peers"
+# The readiness probes above are connections too: the record starts empty for the caller.
+ip netns exec "$lab_ns" nft "flush set inet cluster_lab sources; flush set inet cluster_lab connections"
 
 export CLUSTER_DIR
 export CLUSTER_NODES="${nodes[*]}"
 export CLUSTER_NODE_ADDRESSES="${node_address[node1]} ${node_address[node2]} ${node_address[node3]}"
-export CLUSTER_NODE_NETNS="${nodes[*]/#/psc-}"
+export CLUSTER_NODE_NETNS="${node_ns[*]}"
+export CLUSTER_NETNS="$controller_ns ${node_ns[*]} $lab_ns"
+export CLUSTER_BRIDGE=$bridge
 export CLUSTER_REFUSING_HOST=node4
 export CLUSTER_COORDINATOR_ADDRESS=$coordinator_address
 export CLUSTER_LAB_ADDRESSES="${lab_addresses[*]}"
 export CLUSTER_LAB_OPEN
 CLUSTER_LAB_OPEN=$(IFS=,; echo "${lab_open[*]}")
 export CLUSTER_LAB_FILTERED=$lab_filtered
-export CLUSTER_LAB_PEERS=$dir/lab/peers
+export CLUSTER_LAB_NETNS=$lab_ns
 centiseconds=$((($(date +%s%N) - started) / 10000000))
 export CLUSTER_START_SECONDS
 CLUSTER_START_SECONDS=$(printf '%d.%02d' $((centiseconds / 100)) $((centiseconds % 100)))
@@ -341,9 +365,9 @@ if [ $# -gt 0 ]; then
   command=""
   exit "$code"
 fi
-for name in CLUSTER_DIR SLURM_CONF CLUSTER_SSH_CONFIG CLUSTER_NODES CLUSTER_NODE_ADDRESSES CLUSTER_NODE_NETNS \
+for name in CLUSTER_DIR SLURM_CONF CLUSTER_SSH_CONFIG CLUSTER_NODES CLUSTER_NODE_ADDRESSES CLUSTER_NODE_NETNS CLUSTER_NETNS CLUSTER_BRIDGE \
   CLUSTER_REFUSING_HOST CLUSTER_COORDINATOR_ADDRESS CLUSTER_LAB_ADDRESSES CLUSTER_LAB_OPEN CLUSTER_LAB_FILTERED \
-  CLUSTER_LAB_PEERS CLUSTER_START_SECONDS; do
+  CLUSTER_LAB_NETNS CLUSTER_START_SECONDS; do
   echo "$name=${!name}"
 done
 echo ready

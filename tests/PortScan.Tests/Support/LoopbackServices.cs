@@ -35,6 +35,25 @@ public sealed class LoopbackServices : IAsyncDisposable
         return Port(socket);
     }
 
+    /// <summary>A UDP port that answers "pong" to "ping" only: silent to a UDP scan's empty datagram, so open|filtered until -sV asks.</summary>
+    public int UdpAnsweringPingOnly()
+    {
+        var socket = Bind(SocketType.Dgram, ProtocolType.Udp);
+        _loops.Add(Task.Run(async () =>
+        {
+            var buffer = new byte[2048];
+            while (!_stop.IsCancellationRequested)
+            {
+                var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                if (buffer.AsSpan(0, received.ReceivedBytes).SequenceEqual("ping"u8))
+                {
+                    await socket.SendToAsync("pong"u8.ToArray(), received.RemoteEndPoint, _stop.Token);
+                }
+            }
+        }));
+        return Port(socket);
+    }
+
     /// <summary>A UDP port with a socket that reads every datagram and never answers: open, but silent.</summary>
     public int UdpSilent()
     {

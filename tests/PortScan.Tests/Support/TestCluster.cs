@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace PortScan.Tests.Support;
@@ -72,6 +73,12 @@ public sealed partial class TestCluster : IAsyncDisposable
     /// <summary>A destination on the bridge where no sshd listens: ssh to it is refused.</summary>
     public string RefusingHost => _variables["CLUSTER_REFUSING_HOST"];
 
+    /// <summary>Every network namespace of this cluster (controller, nodes, lab); other clusters may stand beside it.</summary>
+    public IReadOnlyList<string> Namespaces => Words("CLUSTER_NETNS");
+
+    /// <summary>The bridge joining this cluster's namespaces and this machine.</summary>
+    public string Bridge => _variables["CLUSTER_BRIDGE"];
+
     public IPAddress CoordinatorAddress => IPAddress.Parse(_variables["CLUSTER_COORDINATOR_ADDRESS"]);
 
     /// <summary>The lab host's addresses, all in one network namespace.</summary>
@@ -82,38 +89,50 @@ public sealed partial class TestCluster : IAsyncDisposable
 
     public string LabFiltered => _variables["CLUSTER_LAB_FILTERED"];
 
+    public PortRange LabFilteredRange => LabFiltered.Split('-') is [var start, var end] ? new PortRange(int.Parse(start), int.Parse(end)) : throw new FormatException(LabFiltered);
+
+    /// <summary>What a scan of the lab host must find on <paramref name="port"/>, on any of its addresses.</summary>
+    public PortState ExpectedState(int port) =>
+        LabOpen.Split(',').Select(int.Parse).Contains(port) ? PortState.Open
+        : LabFilteredRange.Contains(port) ? PortState.Filtered
+        : PortState.Closed;
+
     public double StartSeconds => double.Parse(_variables["CLUSTER_START_SECONDS"], System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The connections the lab host has accepted, in order: who connected, to which address and port.</summary>
-    public IReadOnlyList<LabConnection> LabConnections() =>
+    /// <summary>
+    /// Who has connected to the lab host's open ports, as its kernel recorded them (the nftables set
+    /// <c>inet cluster_lab connections</c>): one entry a source, lab address and port, with its SYNs.
+    /// </summary>
+    public async Task<IReadOnlyList<LabConnection>> LabConnectionsAsync() =>
     [
-        .. File.ReadAllLines(_variables["CLUSTER_LAB_PEERS"])
-            .Select(line => line.Split(' '))
-            .Where(fields => fields.Length == 3)
-            .Select(fields => new LabConnection(IPAddress.Parse(fields[0]), IPAddress.Parse(fields[1]), int.Parse(fields[2]))),
+        .. (await LabSetAsync("connections")).Select(element =>
+        {
+            var key = element.Key.GetProperty("concat");
+            return new LabConnection(IPAddress.Parse(key[0].GetString()!), IPAddress.Parse(key[1].GetString()!), key[2].GetInt32(), element.Syns);
+        }),
     ];
 
-    /// <summary>Forgets the connections recorded so far, so that a test sees only its own.</summary>
-    public void ClearLabConnections() => File.WriteAllText(_variables["CLUSTER_LAB_PEERS"], "");
+    /// <summary>The SYNs the lab host has received, to any port, by source address (the nftables set <c>inet cluster_lab sources</c>).</summary>
+    public async Task<IReadOnlyDictionary<IPAddress, long>> LabSynsBySourceAsync() =>
+        (await LabSetAsync("sources")).ToDictionary(element => IPAddress.Parse(element.Key.GetString()!), element => element.Syns);
 
-    /// <summary>
-    /// Waits until the lab host has recorded a connection from each of <paramref name="sources"/>
-    /// (a listener's child writes the record a moment after the scanner saw the port open) and
-    /// returns the sources recorded.
-    /// </summary>
-    public async Task<IReadOnlySet<IPAddress>> LabSourcesAsync(IEnumerable<IPAddress> sources)
+    /// <summary>Forgets the SYNs and connections recorded so far, so that a test sees only its own.</summary>
+    public async Task ClearLabRecordAsync()
     {
-        HashSet<IPAddress> wanted = [.. sources];
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            HashSet<IPAddress> seen = [.. LabConnections().Select(c => c.Source)];
-            if (wanted.IsSubsetOf(seen) || stopwatch.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                return seen;
-            }
-            await Task.Delay(50);
-        }
+        var run = await ProcessRun.RunAsync("ip", ["netns", "exec", _variables["CLUSTER_LAB_NETNS"], "nft", "flush set inet cluster_lab sources; flush set inet cluster_lab connections"]);
+        run.ExitCode.ShouldBe(0, run.ToString());
+    }
+
+    /// <summary>The elements of one of the lab's sets (<c>nft -j</c>): each key, and its counter's packets.</summary>
+    private async Task<List<(JsonElement Key, long Syns)>> LabSetAsync(string name)
+    {
+        var run = await ProcessRun.RunAsync("ip", ["netns", "exec", _variables["CLUSTER_LAB_NETNS"], "nft", "-j", "list", "set", "inet", "cluster_lab", name]);
+        run.ExitCode.ShouldBe(0, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        var set = json.RootElement.GetProperty("nftables").EnumerateArray().Single(item => item.TryGetProperty("set", out _)).GetProperty("set");
+        return set.TryGetProperty("elem", out var elements)
+            ? [.. elements.EnumerateArray().Select(e => e.GetProperty("elem")).Select(e => (e.GetProperty("val").Clone(), e.GetProperty("counter").GetProperty("packets").GetInt64()))]
+            : [];
     }
 
     /// <summary>Runs a program with the cluster's Slurm configuration in its environment (srun, squeue, scancel, portscan).</summary>
@@ -188,8 +207,8 @@ public sealed partial class TestCluster : IAsyncDisposable
     private static partial Regex Ready();
 }
 
-/// <summary>One connection the cluster's lab host accepted.</summary>
-public readonly record struct LabConnection(IPAddress Source, IPAddress LabAddress, int Port);
+/// <summary>Connections from one source to one of the lab host's open ports: <paramref name="Syns"/> SYNs (one a connection, and any retransmission).</summary>
+public readonly record struct LabConnection(IPAddress Source, IPAddress LabAddress, int Port, long Syns);
 
 /// <summary>A process running in a node's network namespace.</summary>
 public readonly record struct NodeProcess(string Node, int Pid, string CommandLine);
