@@ -90,7 +90,7 @@ try
     {
         // Loaded only by a worker with ports to probe; its patterns compile as they are first used.
         // Stopped before it starts, it still reports the UDP ports it held back (VersionScanner).
-        var database = ProbeDatabase.Load(version.Database);
+        var database = ProbeDatabase.Load(version.Database ?? ProbeDatabase.DefaultPath);
         writer.Flush();
         await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Ports, writer, cancellation.Token);
     }

@@ -65,11 +65,12 @@ internal sealed class VersionOptions
     }
 
     /// <summary>
-    /// The database's full path, once every line is read and every pattern translated. A method of its
-    /// own, so that only a scan with -sV loads the worker's assembly, where the parser is.
+    /// The database's full path once every line is read and every pattern translated; null for
+    /// portscan's own, which each worker reads next to itself (checked here in this machine's copy).
+    /// A method of its own, so that only a scan with -sV loads the worker's assembly, where the parser is.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static string Checked(string? database)
+    private static string? Checked(string? database)
     {
         var path = Path.GetFullPath(database ?? ProbeDatabase.DefaultPath);
         if (!File.Exists(path))
@@ -84,8 +85,8 @@ internal sealed class VersionOptions
         }
         catch (ProbeFileException e)
         {
-            throw new UsageException($"--version-db: {e.Message}");
+            throw new UsageException($"{(database is null ? "portscan's probe database" : "--version-db")}: {e.Message}");
         }
-        return path;
+        return database is null ? null : path;
     }
 }

@@ -21,7 +21,8 @@ namespace PortScan.Shared.Protocol;
 /// <c>--host-timeout-ms N</c> gives up a host N ms after the worker's first probe to it.
 /// </para>
 /// <para>
-/// <c>--version-intensity N --version-db FILE</c> (both or neither) turn on version detection (<see cref="VersionDetection"/>).
+/// <c>--version-intensity N</c> turns on version detection (<see cref="VersionDetection"/>), with portscan's own database next to
+/// the worker, or the one <c>--version-db FILE</c> names.
 /// </para>
 /// <para>
 /// <c>--supervised</c> tells a worker it runs under a coordinator (see the worker's
@@ -78,8 +79,11 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
         {
             yield return "--version-intensity";
             yield return version.Intensity.ToString(CultureInfo.InvariantCulture);
-            yield return "--version-db";
-            yield return version.Database;
+            if (version.Database is { } database)
+            {
+                yield return "--version-db";
+                yield return database;
+            }
         }
         if (Supervised)
         {
@@ -162,8 +166,7 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
         VersionDetection? version = null;
         if (values.ContainsKey("--version-intensity") || values.ContainsKey("--version-db"))
         {
-            version = new VersionDetection(Number(values, "--version-intensity"),
-                values.TryGetValue("--version-db", out var database) ? database : throw new FormatException("option '--version-db' is required with --version-intensity"));
+            version = new VersionDetection(Number(values, "--version-intensity"), values.GetValueOrDefault("--version-db"));
             if (version.Problem() is { } versionProblem)
             {
                 throw new FormatException(versionProblem);

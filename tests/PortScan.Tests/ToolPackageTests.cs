@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PortScan.Tests.Support;
@@ -17,7 +15,7 @@ public class ToolPackageTests
     private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(15);
 
     [Test]
-    public async Task The_packed_tool_installs_into_a_tool_path_and_its_portscan_finds_its_worker_and_scans()
+    public async Task The_packed_tool_installs_into_a_tool_path_and_its_portscan_finds_its_worker_and_its_probe_database_and_scans()
     {
         var packages = TestTemp.Directory("tool-packages");
         var artifacts = TestTemp.Directory("tool-build");
@@ -35,17 +33,17 @@ public class ToolPackageTests
         var install = await DotnetAsync(["tool", "install", "portscan", "--version", "0.1.0", "--tool-path", toolPath.FullName, "--configfile", config]);
         install.ExitCode.ShouldBe(0, install.ToString());
 
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        // An SSH greeting: -sV names it from portscan's own database, which the package must hold next to the worker.
+        await using var services = new LoopbackServices();
+        var port = services.TcpGreeting("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n"u8.ToArray());
         var scan = await ProcessRun.RunAsync(Path.Combine(toolPath.FullName, "portscan"),
-            ["scan", "127.0.0.1", "-p", port.ToString(), "-w", "1", "--format", "json", "--no-progress"]);
+            ["scan", "127.0.0.1", "-p", port.ToString(), "-w", "1", "-sV", "--format", "json", "--no-progress"]);
 
         scan.ExitCode.ShouldBe(0, scan.ToString());
         using var report = JsonDocument.Parse(scan.Stdout);
         var ports = report.RootElement.GetProperty("hosts")[0].GetProperty("ports").EnumerateArray()
-            .Select(p => (p.GetProperty("port").GetInt32(), p.GetProperty("state").GetString()));
-        ports.ShouldBe([(port, "open")], "the installed tool's scan of the test's own listener");
+            .Select(p => (p.GetProperty("port").GetInt32(), p.GetProperty("state").GetString(), p.GetProperty("service").GetProperty("product").GetString()));
+        ports.ShouldBe([(port, "open", "OpenSSH")], "the installed tool's scan of the test's own greeting service");
     }
 
     private static Task<ProcessRun> DotnetAsync(string[] arguments) =>

@@ -1,5 +1,7 @@
 using System.Text;
+using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
+using PortScan.Shared.Work;
 using PortScan.Tests.Support;
 
 namespace PortScan.Tests;
@@ -48,6 +50,28 @@ public class VersionOptionsTests
         exit.ShouldBe(2);
         stderr.Trim().ShouldStartWith($"portscan: --version-db: {database} line 2: the pattern cannot be used");
         stdout.ShouldBeEmpty("nothing was scanned");
+    }
+
+    [TestCase(null)]
+    [TestCase("/srv/probes")]
+    public void A_worker_is_given_a_database_only_when_one_is_named_and_otherwise_reads_its_own(string? database)
+    {
+        var work = WorkSet.Of([(System.Net.IPAddress.Loopback, PortSelection.OfTcp(PortSet.Of(new PortRange(22, 22))))]);
+        var arguments = new WorkerArguments(work, new ProbeSettings(250, 100, 200, 3, 64, 0, 0), 1, true, new VersionDetection(7, database));
+
+        var list = arguments.ToArgumentList().ToList();
+
+        list.Contains("--version-db").ShouldBe(database is not null, "without a name, a worker started through ssh or srun reads the database next to itself");
+        WorkerArguments.Parse(list).Version.ShouldBe(arguments.Version);
+    }
+
+    [Test]
+    public void A_worker_given_a_database_without_an_intensity_refuses_it()
+    {
+        var error = Should.Throw<FormatException>(() => WorkerArguments.Parse(["--target", "127.0.0.1", "--ports", "22", "--timeout-ms", "250",
+            "--concurrency", "1", "--version-db", "/srv/probes"]));
+
+        error.Message.ShouldBe("option '--version-intensity' is required");
     }
 
     [Test]
