@@ -11,8 +11,8 @@ namespace PortScan.Worker;
 /// any reason, SIGKILL included, the kernel closes that end and the read here returns end-of-file:
 /// the worker exits at once. While it lives, the coordinator writes protocol lines there: timing
 /// hints (another worker's round-trip time for a host this one scans too), host timeouts (a host
-/// another worker gave up) and <c>stop</c> (finish as on SIGTERM, which cannot cross ssh or srun);
-/// any other line is ignored. Linux's parent-death signal
+/// another worker gave up), <c>stop</c> (finish as on SIGTERM, which cannot cross ssh or srun) and,
+/// for a dynamic worker, <c>work</c> (its next chunk); any other line is ignored. Linux's parent-death signal
 /// (PR_SET_PDEATHSIG) is not used: it fires when the forking <em>thread</em> exits, and .NET may
 /// start a process from a thread-pool thread that is later retired, killing a healthy worker.
 /// </para>
@@ -31,15 +31,16 @@ internal static partial class CoordinatorLifeline
     private static partial int SetProcessGroup(int pid, int processGroup);
 
     /// <param name="stop">Called, on the reading thread, when the coordinator asks the worker to stop.</param>
-    public static void Hold(TimingHints hints, Action stop)
+    /// <param name="chunks">Where a dynamic worker's next chunks go.</param>
+    public static void Hold(TimingHints hints, Action stop, ChunkQueue chunks)
     {
         // Failure leaves the worker in the terminal's group: Ctrl-C then stops it directly, which the coordinator also handles.
         _ = SetProcessGroup(0, 0);
-        var watcher = new Thread(() => ReadUntilEndOfFile(hints, stop)) { IsBackground = true, Name = "stdin lifeline" };
+        var watcher = new Thread(() => ReadUntilEndOfFile(hints, stop, chunks)) { IsBackground = true, Name = "stdin lifeline" };
         watcher.Start();
     }
 
-    private static void ReadUntilEndOfFile(TimingHints hints, Action stop)
+    private static void ReadUntilEndOfFile(TimingHints hints, Action stop, ChunkQueue chunks)
     {
         using var stdin = new StreamReader(Console.OpenStandardInput());
         try
@@ -53,6 +54,11 @@ internal static partial class CoordinatorLifeline
                 if (message is StopMessage)
                 {
                     stop();
+                    chunks.Close();
+                }
+                else if (message is WorkMessage work)
+                {
+                    chunks.Add(work.Work);
                 }
                 else
                 {

@@ -8,7 +8,7 @@ using PortScan.Worker;
 using PortScan.Worker.ServiceDetection;
 using PortScan.Worker.Timing;
 
-// portscan-worker: scans one slice (hosts and ports) and speaks the JSON-lines protocol on stdout (docs/protocol.md).
+// portscan-worker: scans one slice (hosts and ports; with --dynamic, chunk after chunk) and speaks the JSON-lines protocol on stdout (docs/protocol.md).
 // Exit codes: 0 ports scanned, 1 scan failed (an error message was sent), 2 bad arguments,
 // 128 + signal when stopped by SIGINT or SIGTERM, 143 by the coordinator's stop line (an error message was sent), 129 when a
 // supervised worker's coordinator went away. With -sV (--version-intensity, --version-db) the
@@ -37,9 +37,10 @@ void Stop(string by)
     cancellation.Cancel();
 }
 var hints = new TimingHints();
+var chunks = new ChunkQueue();
 if (arguments.Supervised)
 {
-    CoordinatorLifeline.Hold(hints, () => Stop(StopLine));
+    CoordinatorLifeline.Hold(hints, () => Stop(StopLine), chunks);
 }
 // Every connect in flight holds a descriptor: take all the kernel allows, and size concurrency to it.
 var descriptors = FileDescriptorLimit.RaiseSoftToHard();
@@ -65,45 +66,64 @@ void OnSignal(PosixSignalContext context)
 }
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-// One timing a host, shared by both engines.
+// One timing a host, shared by both engines, and by every chunk of a dynamic worker: what it learnt of a host holds for its next ports.
 var hosts = new HostTimings(probes);
+// TCP first, then UDP, as nmap lists them; one pacer for both, so --max-rate holds across them.
+var pacer = new AttemptPacer(probes.MaxRate);
+var work = arguments.Work;
 try
 {
-    // TCP first, then UDP, as nmap lists them; one pacer for both, so --max-rate holds across them.
-    var pacer = new AttemptPacer(probes.MaxRate);
-    var udpToCome = arguments.Work.Segments.Any(s => !s.Ports.Udp.IsEmpty);
-    // With -sV the open ports are noted as they are reported, for version detection after the scan.
-    var openPorts = arguments.Version is null ? null : new OpenPortLog(writer);
-    IPortResultSink sink = openPorts ?? (IPortResultSink)writer;
-    using (var tcp = new ConnectScanner(probes, pacer, hosts, hints))
+    while (true)
     {
-        estimate = () => !udpToCome && openPorts is null && tcp.Estimate() is { } work ? TimeSpan.FromSeconds(work.Seconds()) : null;
-        tcp.Scan(hosts.Plan(arguments.Work, Transport.Tcp), sink, cancellation.Token);
+        writer.StartCounting();
+        var udpToCome = work.Segments.Any(s => !s.Ports.Udp.IsEmpty);
+        // With -sV the open ports are noted as they are reported, for version detection after the scan.
+        var openPorts = arguments.Version is null ? null : new OpenPortLog(writer);
+        IPortResultSink sink = openPorts ?? (IPortResultSink)writer;
+        using (var tcp = new ConnectScanner(probes, pacer, hosts, hints))
+        {
+            estimate = () => !udpToCome && openPorts is null && tcp.Estimate() is { } left ? TimeSpan.FromSeconds(left.Seconds()) : null;
+            tcp.Scan(hosts.Plan(work, Transport.Tcp), sink, cancellation.Token);
+        }
+        estimate = () => null;
+        if (!cancellation.IsCancellationRequested && udpToCome)
+        {
+            using var udp = new UdpScanner(probes, pacer);
+            udp.Scan(hosts.Plan(work, Transport.Udp), sink, cancellation.Token);
+        }
+        if (arguments.Version is { } version && openPorts is { Ports.Count: > 0 })
+        {
+            // Loaded only by a worker with ports to probe; its patterns compile as they are first used.
+            // Stopped before it starts, it still reports the UDP ports it held back (VersionScanner).
+            var database = ProbeDatabase.Load(version.Database ?? ProbeDatabase.DefaultPath);
+            writer.Flush();
+            await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Ports, writer, cancellation.Token);
+        }
+        SendTimings();
+        if (cancellation.IsCancellationRequested)
+        {
+            writer.Send(new ErrorMessage($"stopped by {stoppedBy} before all its ports were scanned"));
+            // The stop line exits as SIGTERM does: through ssh and srun the exit code comes back either way.
+            return stoppedBy == SigInt ? 130 : 143;
+        }
+        var counts = writer.Counts;
+        writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, counts.OpenFiltered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));
+        if (!arguments.Dynamic)
+        {
+            return 0;
+        }
+        // A dynamic worker's done asks for more: the coordinator answers with the next chunk, or none.
+        var next = chunks.Take();
+        if (next.Length == 0)
+        {
+            return 0;
+        }
+        if (!WorkSet.TryParse(next, out work, out var error))
+        {
+            throw new ScanFailedException($"the coordinator sent a chunk that is not work ('{next}'): {error}");
+        }
+        stopwatch.Restart();
     }
-    estimate = () => null;
-    if (!cancellation.IsCancellationRequested && udpToCome)
-    {
-        using var udp = new UdpScanner(probes, pacer);
-        udp.Scan(hosts.Plan(arguments.Work, Transport.Udp), sink, cancellation.Token);
-    }
-    if (arguments.Version is { } version && openPorts is { Ports.Count: > 0 })
-    {
-        // Loaded only by a worker with ports to probe; its patterns compile as they are first used.
-        // Stopped before it starts, it still reports the UDP ports it held back (VersionScanner).
-        var database = ProbeDatabase.Load(version.Database ?? ProbeDatabase.DefaultPath);
-        writer.Flush();
-        await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Ports, writer, cancellation.Token);
-    }
-    SendTimings();
-    if (cancellation.IsCancellationRequested)
-    {
-        writer.Send(new ErrorMessage($"stopped by {stoppedBy} before all its ports were scanned"));
-        // The stop line exits as SIGTERM does: through ssh and srun the exit code comes back either way.
-        return stoppedBy == SigInt ? 130 : 143;
-    }
-    var counts = writer.Counts;
-    writer.Send(new DoneMessage(counts.Open, counts.Closed, counts.Filtered, counts.OpenFiltered, Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1)));
-    return 0;
 }
 catch (Exception e) when (e is ScanFailedException or ProbeFileException)
 {

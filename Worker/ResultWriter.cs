@@ -30,8 +30,10 @@ internal sealed class ResultWriter(Stream output, Func<TimeSpan?> remaining) : I
     private long _lastHeartbeat = Stopwatch.GetTimestamp();
     private int _finished;
 
-    /// <summary>Every port reported so far, by state: what the done message says.</summary>
-    public ScanCounts Counts { get; } = new();
+    /// <summary>Every port reported since <see cref="StartCounting"/> (of this chunk, for a dynamic worker), by state: what the done message says.</summary>
+    public ScanCounts Counts { get; private set; } = new();
+
+    public void StartCounting() => Counts = new();
 
     private sealed class Batch(ScanTarget target, Transport transport)
     {

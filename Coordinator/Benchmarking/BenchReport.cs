@@ -36,7 +36,7 @@ public sealed record BenchReport(
             request.Ports.Count,
             request.Probes.TimeoutMs,
             first.Concurrency,
-            request.Schedule.ToString().ToLowerInvariant(),
+            request.Schedule.Name,
             repeat,
             [.. trials.Select(t => new BenchRun(t.Workers, t.Repeat, Math.Round(t.Seconds, 4),
                 t.Result.Summary.Open, t.Result.Summary.Closed, t.Result.Summary.Filtered, t.Result.Summary.Unscanned, t.OpenPorts.SetEquals(firstOpen)))],

@@ -18,7 +18,7 @@ public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAn
         var request = new ScanRequest([target], Shared.Ports.PortSelection.OfTcp(ports), Math.Min(workers, ports.Count), probes, ScanDefaults.MaxWorkerRestarts, Schedule: schedule);
         var coordinator = new ScanCoordinator(new LocalLauncher(workerCommand, logger), logger);
         WorkerTimeline? timeline = null;
-        var result = await WorkerProgress.RunAsync(console, interactive, SlicePlanner.Plan(request.Work, request.Workers, request.Schedule), async observer =>
+        var result = await WorkerProgress.RunAsync(console, interactive, request, async observer =>
         {
             // Started and finished around the coordinator alone, so its wall is the scan's, not the live view's.
             var recorder = new WorkerTimeline.Recorder();
@@ -26,6 +26,6 @@ public sealed class TrialRunner(WorkerCommand workerCommand, ILogger logger, IAn
             timeline = recorder.Finish();
             return scanned;
         }).ConfigureAwait(false);
-        return new Trial(label, request.Workers, probes.Concurrency, repeat, result, timeline!);
+        return new Trial(label, request.Processes, probes.Concurrency, repeat, result, timeline!);
     }
 }

@@ -24,14 +24,15 @@ public sealed record WorkerTimeline(TimeSpan Wall, IReadOnlyList<TimelineLane> L
 
         public void WorkerStarted(WorkerAttempt attempt)
         {
-            var worker = attempt.Slice.Slice.Worker;
+            // Keyed by process lane: under the dynamic schedule one process starts many chunks.
+            var worker = attempt.WorkerId;
             var now = Stopwatch.GetTimestamp();
             _lanes[worker] = _lanes.TryGetValue(worker, out var lane) ? lane : (now, null, now);
         }
 
         public void WorkerExited(WorkerAttempt attempt)
         {
-            var worker = attempt.Slice.Slice.Worker;
+            var worker = attempt.WorkerId;
             var lane = _lanes[worker];
             // The first hello of the slice ends its start-up; a replacement's start-up counts as scanning time lost.
             _lanes[worker] = (lane.Launched, lane.Greeted ?? attempt.GreetedAt, Stopwatch.GetTimestamp());

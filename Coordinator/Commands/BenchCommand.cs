@@ -119,7 +119,11 @@ internal sealed class BenchCommand : Command
         using var loggers = ConsoleLogging.Create(LogLevel.Warning);
         var runner = new TrialRunner(WorkerCommand.NextToCoordinator(), loggers.CreateLogger("portscan"), console, interactive);
         var workerCounts = parse.GetValue(_workers)!;
-        var schedule = parse.GetValue(_schedule);
+        var schedule = parse.GetValue(_schedule) ?? Schedule.Block;
+        if (workerCounts.Select(w => schedule.Problem(ports.Count, w)).OfType<string>().FirstOrDefault() is { } problem)
+        {
+            throw new UsageException(problem);
+        }
         var repeat = parse.GetValue(_repeat);
         var concurrency = parse.GetValue(_concurrency);
         var timeout = parse.GetValue(_timeout);
@@ -127,7 +131,7 @@ internal sealed class BenchCommand : Command
         var probes = ProbeSettings.Fixed((int)timeout.TotalMilliseconds, concurrency);
         var startedAt = DateTimeOffset.Now;
 
-        console.WriteLine($"Benchmark: {target.Name}, ports {ports} ({ports.Count}), {TimingDescription.Of(probes)} (the article's), {concurrency} connect(s) in flight per worker, {repeat} run(s) per worker count{(schedule == Schedule.Cyclic ? ", ports dealt round-robin (--schedule cyclic)" : "")}");
+        console.WriteLine($"Benchmark: {target.Name}, ports {ports} ({ports.Count}), {TimingDescription.Of(probes)} (the article's), {concurrency} connect(s) in flight per worker, {repeat} run(s) per worker count{(schedule.Described is { Length: > 0 } dealt ? $", {dealt}" : "")}");
         console.WriteLine($"After each run, its timeline: {TimelineChart.Legend}.");
         var trials = new List<Trial>();
         var consistent = true;

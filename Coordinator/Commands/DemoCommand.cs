@@ -80,6 +80,7 @@ internal sealed class DemoCommand : Command
             ("article mode, 1 worker", 1, 1, Schedule.Block),
             ($"article mode, {Counted.Of(workers, "worker")}", workers, 1, Schedule.Block),
             ($"article mode, {Counted.Of(workers, "worker")}, dealt round-robin", workers, 1, Schedule.Cyclic),
+            ($"article mode, {Counted.Of(workers, "worker")}, chunks on request", workers, 1, Schedule.Dynamic()),
             ($"async engine, {Counted.Of(ScanDefaults.Workers, "worker")}", ScanDefaults.Workers, ScanDefaults.Concurrency, Schedule.Block),
         };
         console.WriteLine($"After each run, its timeline: {TimelineChart.Legend}.");
@@ -93,6 +94,12 @@ internal sealed class DemoCommand : Command
             {
                 console.WriteLine($"The same ports dealt round-robin (--schedule cyclic, OpenMP's schedule(static,1)): worker i takes ports i, i + {runWorkers}, i + {2 * runWorkers}, … so every worker gets a share of the filtered run.");
                 PlanCommand.Write(parse.InvocationConfiguration.Output, PortSelection.OfTcp(PortSet.Of(lab.Ports)), runWorkers, schedule);
+            }
+            else if (schedule.Kind == ScheduleKind.Dynamic)
+            {
+                var chunk = schedule.ChunkFor(lab.Ports.Count, runWorkers);
+                console.WriteLine($"The same ports in chunks of {Counted.Of(chunk, "port")} (--schedule dynamic, OpenMP's schedule(dynamic,{chunk}), the threaded scanner's queue across processes): "
+                    + "each worker starts with one chunk and, when it is done, asks the coordinator on its stdin for the next, so a worker that drew filtered ports simply takes fewer.");
             }
             var trial = await runner.RunAsync(label, target, PortSet.Of(lab.Ports), runWorkers, ProbeSettings.Fixed(timeoutMs, concurrency), schedule, 1, cancellationToken).ConfigureAwait(false);
             if (!trial.Result.Complete)
@@ -123,14 +130,19 @@ internal sealed class DemoCommand : Command
     /// <summary>The closing lesson, every number in it from this run.</summary>
     private static string Closing(List<Trial> trials, int workers)
     {
-        var (one, block, cyclic, engine) = (trials[0], trials[1], trials[2], trials[3]);
+        var (one, block, cyclic, dynamic, engine) = (trials[0], trials[1], trials[2], trials[3], trials[4]);
         static double Ratio(double a, double b) => b > 0 ? a / b : 0;
-        var (blockTime, cyclicTime) = (RunTimeDecomposition.Of(block.Timeline), RunTimeDecomposition.Of(cyclic.Timeline));
+        var (blockTime, cyclicTime, dynamicTime) = (RunTimeDecomposition.Of(block.Timeline), RunTimeDecomposition.Of(cyclic.Timeline), RunTimeDecomposition.Of(dynamic.Timeline));
+        string Shared(Trial trial, RunTimeDecomposition time) =>
+            $"{Ratio(one.Seconds, trial.Seconds):0.0}x ({100 * Ratio(one.Seconds, trial.Seconds) / trial.Workers:0} % of {trial.Workers}x; imbalance {time.Imbalance.TotalSeconds:0.00} s, start-up {time.StartUp.TotalSeconds:0.00} s)";
         return $"{workers} processes waited on {workers} timeouts at once: {Ratio(one.Seconds, block.Seconds):0.0}x faster than 1 worker, "
             + $"not {workers}x: the filtered ports sit in one run, so some contiguous slices held none and finished early "
             + $"(imbalance {blockTime.Imbalance.TotalSeconds:0.00} s), and starting {workers} processes took {blockTime.StartUp.TotalSeconds:0.00} s. "
-            + $"Dealt round-robin, every worker got a share of them: {Ratio(one.Seconds, cyclic.Seconds):0.0}x "
-            + $"({100 * Ratio(one.Seconds, cyclic.Seconds) / workers:0} % of {workers}x; imbalance {cyclicTime.Imbalance.TotalSeconds:0.00} s, start-up {cyclicTime.StartUp.TotalSeconds:0.00} s). "
+            + $"Dealt round-robin, every worker got a share of them: {Shared(cyclic, cyclicTime)}. "
+            + $"Handed out in chunks on request, each worker took what it could: {Shared(dynamic, dynamicTime)}. "
+            + (dynamicTime.StartUp > dynamicTime.Imbalance && cyclicTime.StartUp > cyclicTime.Imbalance
+                ? $"What is left between them and {workers}x is mostly start-up, which no schedule can share out. "
+                : $"What is left between them and {workers}x is still mostly imbalance. ")
             + $"The async engine's {Counted.Of(engine.Workers, "process", "processes")} each kept up to {InFlight(engine)} connects in flight "
             + $"(its slices hold at most {engine.Result.Slices.Max(s => s.Slice.Bounds.Count)} ports): {Ratio(one.Seconds, engine.Seconds):0.0}x faster than 1 worker.";
     }
@@ -156,7 +168,8 @@ internal sealed class DemoCommand : Command
             // Efficiency (speedup per worker) describes article mode; the async engine's gain is not from processes.
             var efficiency = trial.Concurrency == 1 ? $"{speedup / trial.Workers:P0}" : "-";
             table.AddRow(
-                trial.Concurrency == 1 ? trial.Result.Request.Schedule == Schedule.Cyclic && trial.Workers > 1 ? "article, cyclic" : "article" : "async", $"{trial.Workers}", $"{InFlight(trial)}", $"{trial.Seconds:0.00}",
+                trial.Concurrency == 1 && trial.Workers > 1 && trial.Result.Request.Schedule.Kind != ScheduleKind.Block ? $"article, {trial.Result.Request.Schedule.Kind.ToString().ToLowerInvariant()}"
+                    : trial.Concurrency == 1 ? "article" : "async", $"{trial.Workers}", $"{InFlight(trial)}", $"{trial.Seconds:0.00}",
                 $"{speedup:0.0}x", efficiency, trial.Mismatches(lab.ExpectedState).Count == 0 ? "yes" : "NO");
         }
         return table;

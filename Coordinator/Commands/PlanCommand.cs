@@ -42,7 +42,7 @@ internal sealed class PlanCommand : Command
             using var loggers = ConsoleLogging.Create(LogLevel.Warning, parse.InvocationConfiguration.Error.WriteLine);
             var launcher = await launch.CreateAsync(WorkerCommand.NextToCoordinator(), loggers.CreateLogger("portscan"), cancellationToken).ConfigureAwait(false);
             var workers = parse.GetValue(_ports.Workers) ?? launcher.Cpus;
-            var schedule = parse.GetValue(_ports.Schedule);
+            var schedule = parse.GetValue(_ports.Schedule) ?? Schedule.Block;
             var targets = parse.GetValue(_targets) ?? [];
             int slices;
             if (targets.Length == 0)
@@ -91,35 +91,60 @@ internal sealed class PlanCommand : Command
             return Write(output, new WorkList([System.Net.IPAddress.Loopback], selection), workers, schedule);
         }
         var ports = selection.Tcp;
-        var slices = SlicePlanner.Plan(ports.Count, workers, schedule);
         var total = ports.Count;
+        CheckSchedule(schedule, total, workers);
+        var slices = SlicePlanner.Plan(total, workers, schedule);
         var what = total == ports.Last - ports.First + 1 ? $"Ports {new PortRange(ports.First, ports.Last)}" : "The ports, in ascending order";
-        WriteArithmetic(output, what, "ports", total, slices.Count, schedule);
-        output.WriteLine($"{"WORKER",6}  {"FIRST",5}  {"LAST",5}  {"PORTS",5}  SLICE");
+        WriteArithmetic(output, what, "ports", total, workers, schedule);
+        output.WriteLine($"{Column(schedule),6}  {"FIRST",5}  {"LAST",5}  {"PORTS",5}  SLICE");
         foreach (var bounds in slices)
         {
             var slice = bounds.Stride == 1 ? ports.Take(bounds.Start, bounds.Count)
                 : PortSet.Of(bounds.Positions().Select(position => new PortRange(ports.At(position), ports.At(position))));
             output.WriteLine($"{bounds.Worker,6}  {slice.First,5}  {slice.Last,5}  {slice.Count,5}  {slice.Describe()}");
         }
-        return slices.Count;
+        return SlicePlanner.Workers(total, workers, schedule);
     }
 
     /// <summary>Several hosts: positions run host by host, so a slice may end in the middle of one host's ports.</summary>
     private static int Write(TextWriter output, WorkList work, int workers, Schedule schedule)
     {
+        CheckSchedule(schedule, work.Count, workers);
         var slices = SlicePlanner.Plan(work, workers, schedule);
-        WriteArithmetic(output, $"{Counted.Of(work.Hosts.Count, "host")} × {Counted.Of(work.Ports.Count, "port")}", "host-ports", work.Count, slices.Count, schedule);
-        output.WriteLine($"{"WORKER",6}  {"START",9}  {"END",9}  {"COUNT",9}  WORK");
+        WriteArithmetic(output, $"{Counted.Of(work.Hosts.Count, "host")} × {Counted.Of(work.Ports.Count, "port")}", "host-ports", work.Count, workers, schedule);
+        output.WriteLine($"{Column(schedule),6}  {"START",9}  {"END",9}  {"COUNT",9}  WORK");
         foreach (var slice in slices)
         {
             output.WriteLine($"{slice.Worker,6}  {slice.Bounds.Start,9}  {slice.Bounds.End,9}  {slice.Bounds.Count,9}  {slice.Work}");
         }
-        return slices.Count;
+        return SlicePlanner.Workers(work.Count, workers, schedule);
     }
 
-    private static void WriteArithmetic(TextWriter output, string what, string unit, int total, int workers, Schedule schedule)
+    private static void CheckSchedule(Schedule schedule, int total, int workers)
     {
+        if (schedule.Problem(total, workers) is { } problem)
+        {
+            throw new UsageException(problem);
+        }
+    }
+
+    /// <summary>A dynamic schedule's rows are chunks, which go to whichever worker asks first.</summary>
+    private static string Column(Schedule schedule) => schedule.Kind == ScheduleKind.Dynamic ? "CHUNK" : "WORKER";
+
+    private static void WriteArithmetic(TextWriter output, string what, string unit, int total, int workersAsked, Schedule schedule)
+    {
+        var workers = Math.Min(workersAsked, total);
+        if (schedule.Kind == ScheduleKind.Dynamic)
+        {
+            var chunk = schedule.ChunkFor(total, workers);
+            var chunks = SlicePlanner.Chunks(total, workers, schedule);
+            var lanes = SlicePlanner.Workers(total, workers, schedule);
+            output.WriteLine($"{what}: {total} {unit} in {Counted.Of(chunks, "chunk")} of {chunk}"
+                + (schedule.Chunk > 0 ? "" : $" ({total} / ({workers} × {Schedule.DefaultChunksPerWorker}), rounded up)")
+                + (chunk == 1 ? ", chunk c = position c" : $", chunk c = positions c × {chunk} to c × {chunk} + {chunk - 1}")
+                + $"; {Counted.Of(lanes, "worker")} each start with one and ask for the next as they finish.");
+            return;
+        }
         if (schedule == Schedule.Cyclic && workers > 1)
         {
             var more = total % workers;

@@ -44,12 +44,13 @@ internal sealed class PortOptions
 
     public Option<Schedule> Schedule { get; } = ScheduleOption();
 
-    /// <summary>--schedule, for every command that plans slices (scan, plan, bench).</summary>
+    /// <summary>--schedule, for every command that plans slices (scan, plan, bench, demo).</summary>
     public static Option<Schedule> ScheduleOption() => new("--schedule")
     {
-        HelpName = "block|cyclic",
+        HelpName = "block|cyclic|dynamic[:N]",
         Description = "How ports are dealt to the workers: block, one contiguous slice each (the article's arithmetic, OpenMP's schedule(static)); "
-            + "cyclic, every W-th port each, round-robin (schedule(static,1)), so a firewalled run of ports is shared by all",
+            + "cyclic, every W-th port each, round-robin (schedule(static,1)), so a firewalled run of ports is shared by all; "
+            + $"dynamic, chunks of N ports (default: about {Shared.Slicing.Schedule.DefaultChunksPerWorker} a worker) each worker asks for as it finishes one (schedule(dynamic,N))",
         DefaultValueFactory = _ => Shared.Slicing.Schedule.Block,
         CustomParser = ParseSchedule,
     };
@@ -57,16 +58,22 @@ internal sealed class PortOptions
     private static Schedule ParseSchedule(System.CommandLine.Parsing.ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        switch (text.ToLowerInvariant())
+        var (name, chunk) = text.IndexOf(':') is var colon and >= 0 ? (text[..colon], text[(colon + 1)..]) : (text, null);
+        switch (name.ToLowerInvariant())
         {
-            case "block":
+            case "block" when chunk is null:
                 return Shared.Slicing.Schedule.Block;
-            case "cyclic":
+            case "cyclic" when chunk is null:
                 return Shared.Slicing.Schedule.Cyclic;
+            case "dynamic" when chunk is null:
+                return Shared.Slicing.Schedule.Dynamic();
+            case "dynamic" when int.TryParse(chunk, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size >= 1:
+                return Shared.Slicing.Schedule.Dynamic(size);
+            case "dynamic":
+                result.AddError($"--schedule dynamic:{chunk}: the chunk must be a whole number of ports, 1 or more");
+                return Shared.Slicing.Schedule.Block;
             default:
-                result.AddError(text.StartsWith("dynamic", StringComparison.OrdinalIgnoreCase)
-                    ? "--schedule dynamic (workers asking for chunks as they go) is not built yet; block and cyclic are"
-                    : $"--schedule '{text}' must be block or cyclic");
+                result.AddError($"--schedule '{text}' must be block, cyclic, dynamic or dynamic:N (a chunk of N ports)");
                 return Shared.Slicing.Schedule.Block;
         }
     }

@@ -181,7 +181,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             parse.GetValue(_excludeFile),
             _ports.Ports(parse),
             parse.GetValue(_ports.Workers),
-            parse.GetValue(_ports.Schedule),
+            parse.GetValue(_ports.Schedule) ?? Shared.Slicing.Schedule.Block,
             _probes.Probes(parse),
             _versions.Version(parse),
             parse.GetValue(_maxWorkerRestarts),

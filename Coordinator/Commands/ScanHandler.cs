@@ -4,6 +4,7 @@ using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
+using PortScan.Shared.Slicing;
 using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Commands;
@@ -123,16 +124,22 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             throw new UsageException($"{hosts.Count:N0} hosts × {settings.Ports.Count:N0} ports is more than the {WorkList.MaxCount:N0} host-ports one scan holds; split the scan");
         }
         var workers = (int)Math.Min(workersAsked, (long)hosts.Count * settings.Ports.Count);
-        return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts, settings.Version, settings.Schedule);
+        if (settings.Schedule.Problem(hosts.Count * settings.Ports.Count, workers) is { } problem)
+        {
+            throw new UsageException(problem);
+        }
+        return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts, settings.Schedule, settings.Version);
     }
 
     /// <summary>No port is lost silently: every unscanned host-port is named, with the reason.</summary>
     private async Task ReportUnscannedAsync(ScanResult result)
     {
+        // The dynamic schedule's slices are chunks, which any worker may have had.
+        var what = result.Request.Schedule.Kind == ScheduleKind.Dynamic ? "chunk" : "worker";
         foreach (var slice in result.Slices.Where(s => s.Unscanned > 0))
         {
             await stderr.WriteLineAsync(
-                $"portscan: worker {slice.Slice.Worker} ({slice.Slice.Work}) left {Counted.Of(slice.Unscanned, "port")} unscanned ({slice.UnscannedWork()}): {slice.Failure}").ConfigureAwait(false);
+                $"portscan: {what} {slice.Slice.Worker} ({slice.Slice.Work}) left {Counted.Of(slice.Unscanned, "port")} unscanned ({slice.UnscannedWork()}): {slice.Failure}").ConfigureAwait(false);
         }
     }
 }

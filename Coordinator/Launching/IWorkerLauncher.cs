@@ -30,7 +30,8 @@ public interface IWorkerLauncher
     string? HostFor(int slice, int attempt);
 
     /// <summary>
-    /// Runs one attempt to its end: records where it runs, attaches its <see cref="IRunningWorker"/>,
+    /// Runs the process of an attempt (its <see cref="WorkerAttempt.Run"/>, which under the dynamic schedule
+    /// goes on to later chunks) to its end: records where it runs, attaches its <see cref="IRunningWorker"/>,
     /// then writes <see cref="WorkerStarted"/>, every line it says, and <see cref="WorkerExited"/>.
     /// </summary>
     /// <param name="arguments">The worker's own arguments, built by the caller, so a mistake in them surfaces in the scan loop and not in a task nobody awaits yet.</param>

@@ -43,9 +43,10 @@ public abstract class ProcessLauncher(ILogger logger) : IWorkerLauncher
 
     public async Task RunAsync(WorkerAttempt attempt, IReadOnlyList<string> arguments, ChannelWriter<ScanEvent> events)
     {
-        var worker = attempt.Slice.Slice.Worker;
+        var run = attempt.Run;
+        var worker = run.Worker;
         var host = HostFor(worker, attempt.Number);
-        attempt.Placed(new AttemptLaunch(Name, host));
+        run.Placed(new AttemptLaunch(Name, host));
         var commandLine = CommandLine(worker, host, arguments);
         var startInfo = new ProcessStartInfo(commandLine[0])
         {
@@ -61,33 +62,32 @@ public abstract class ProcessLauncher(ILogger logger) : IWorkerLauncher
         }
 
         using var process = new Process { StartInfo = startInfo };
-        var stopwatch = Stopwatch.StartNew();
         try
         {
             process.Start();
         }
         catch (Win32Exception e)
         {
-            attempt.Finish(null, stopwatch.Elapsed);
-            await events.WriteAsync(new WorkerExited(attempt, $"cannot start {commandLine[0]}: {e.Message}")).ConfigureAwait(false);
+            run.Finish(null);
+            await events.WriteAsync(new WorkerExited(run, $"cannot start {commandLine[0]}: {e.Message}")).ConfigureAwait(false);
             return;
         }
-        attempt.Attach(new WorkerProcess(process));
-        await events.WriteAsync(new WorkerStarted(attempt)).ConfigureAwait(false);
+        run.Attach(new WorkerProcess(process));
+        await events.WriteAsync(new WorkerStarted(run)).ConfigureAwait(false);
 
         string? lastError = null;
-        var stderr = RelayStandardErrorAsync(process, attempt, line => lastError = line);
+        var stderr = RelayStandardErrorAsync(process, run, line => lastError = line);
         // Read to end-of-file even after a stop request: a worker told to stop reports its finished ports first.
         var lines = new BoundedLineReader(process.StandardOutput, MaxLineLength);
         var spoke = false;
         while (await lines.ReadLineAsync().ConfigureAwait(false) is var (line, tooLong))
         {
             spoke = true;
-            attempt.Heard();
+            run.Heard();
             logger.LogTrace("worker {Worker} said: {Line}", worker, line);
-            ScanEvent received = tooLong ? new WorkerBadLine(attempt, line, $"a line longer than {MaxLineLength} characters")
-                : ProtocolCodec.TryParse(line, out var message, out var error) ? new WorkerMessageReceived(attempt, message!)
-                : new WorkerBadLine(attempt, line, error);
+            ScanEvent received = tooLong ? new WorkerBadLine(run, line, $"a line longer than {MaxLineLength} characters")
+                : ProtocolCodec.TryParse(line, out var message, out var error) ? new WorkerMessageReceived(run, message!)
+                : new WorkerBadLine(run, line, error);
             await events.WriteAsync(received).ConfigureAwait(false);
         }
         // Its results end with its stdout: a worker that closes stdout and lingers gets a moment, then is killed.
@@ -99,27 +99,27 @@ public abstract class ProcessLauncher(ILogger logger) : IWorkerLauncher
             }
             catch (OperationCanceledException)
             {
-                attempt.Fail($"it closed its stdout but was still running {StdoutClosedGrace.TotalSeconds:0} s later, and was killed");
-                attempt.Kill();
+                run.Fail($"it closed its stdout but was still running {StdoutClosedGrace.TotalSeconds:0} s later, and was killed");
+                run.Kill();
                 await process.WaitForExitAsync().ConfigureAwait(false);
             }
         }
         await stderr.ConfigureAwait(false);
         if (OwnFailure(process.ExitCode, spoke, host, lastError) is { } failure)
         {
-            attempt.Fail(failure);
+            run.Fail(failure);
         }
-        attempt.Finish(process.ExitCode, stopwatch.Elapsed);
-        await events.WriteAsync(new WorkerExited(attempt, null)).ConfigureAwait(false);
+        run.Finish(process.ExitCode);
+        await events.WriteAsync(new WorkerExited(run, null)).ConfigureAwait(false);
     }
 
-    private async Task RelayStandardErrorAsync(Process process, WorkerAttempt attempt, Action<string> remember)
+    private async Task RelayStandardErrorAsync(Process process, WorkerRun run, Action<string> remember)
     {
         while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            attempt.Heard();
+            run.Heard();
             remember(line);
-            logger.LogWarning("worker {Worker}: {Line}", attempt.Slice.Slice.Worker, line);
+            logger.LogWarning("worker {Worker}: {Line}", run.Worker, line);
         }
     }
 

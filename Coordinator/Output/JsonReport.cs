@@ -45,7 +45,7 @@ public sealed record JsonReport(
                 s.Slice.Worker, s.Slice.Work.ToString(), JsonSegment.Of(s.Slice.Work), s.Pid, s.ExitCode,
                 Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Open, s.Closed, s.Filtered, s.OpenFiltered,
                 s.Unscanned, unscanned?.ToString(), unscanned is null ? null : JsonSegment.Of(unscanned), s.Failure,
-                [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.Work.ToString(), JsonSegment.Of(a.Work), a.Pid, a.ExitCode,
+                [.. s.Attempts.Select(a => new JsonAttempt(a.Number, a.WorkerId, a.Work.ToString(), JsonSegment.Of(a.Work), a.Pid, a.ExitCode,
                     Math.Round(a.Elapsed.TotalMilliseconds, 1), a.Failure, JsonLaunch.Of(a)))]);
         }).ToList();
         return new JsonReport(
@@ -54,8 +54,8 @@ public sealed record JsonReport(
             result.StartedAt,
             result.Complete,
             Math.Round(result.Elapsed.TotalMilliseconds, 1),
-            result.Slices.Count,
-            request.Schedule.ToString().ToLowerInvariant(),
+            result.Workers,
+            request.Schedule.Name,
             request.Probes,
             request.MaxWorkerRestarts,
             hosts,
@@ -127,10 +127,13 @@ public sealed record JsonSlice(
 /// <summary>
 /// One worker of a slice: the work it was given (<c>127.0.0.1 1-5,9</c>), why it failed if it did,
 /// and where it ran. <c>pid</c> and <c>exitCode</c> are the process started here: the worker, or the
-/// ssh or srun that carried it.
+/// ssh or srun that carried it. <c>worker</c> is the process's number: the slice's own under the block
+/// and cyclic schedules; under the dynamic one, where slices are chunks, the worker that took the
+/// chunk (its <c>exitCode</c> is null when it went on to another chunk).
 /// </summary>
 public sealed record JsonAttempt(
     int Attempt,
+    int Worker,
     string Work,
     IReadOnlyList<JsonSegment> Segments,
     int? Pid,

@@ -170,7 +170,7 @@ public static class TextReport
         var verb = result.Complete ? "Scanned" : "Partially scanned";
         var hosts = result.Hosts.Count == 1 ? result.Hosts[0].Target.ToString() : $"{result.Hosts.Count} hosts ({result.Hosts.Count(h => h.Up)} up)";
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"{verb} {s.Scanned} of {Counted.Of(s.Total, "port")} on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({Counted.Of((long)Math.Round(result.PortsPerSecond), "port")}/s) with {Counted.Of(result.Slices.Count, "worker")}{(result.Request.Schedule == Schedule.Cyclic && result.Slices.Count > 1 ? ", ports dealt round-robin (--schedule cyclic)" : "")}");
+            $"{verb} {s.Scanned} of {Counted.Of(s.Total, "port")} on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({Counted.Of((long)Math.Round(result.PortsPerSecond), "port")}/s) with {Counted.Of(result.Workers, "worker")}{(result.Request.Schedule.Described is { Length: > 0 } dealt && result.Workers > 1 ? $", {dealt}" : "")}");
         var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered{(s.OpenFiltered > 0 ? $", {s.OpenFiltered} open|filtered" : "")}";
         yield return s.Unscanned > 0 ? $"{counts}, {s.Unscanned} unscanned" : counts;
         var replacements = result.Slices.Sum(slice => slice.Attempts.Count - 1);

@@ -22,9 +22,10 @@ public sealed record HostNetwork(double? SrttMs, double? RttVarMs, int TimeoutMs
     public static IReadOnlyDictionary<int, HostNetwork> ByHost(IEnumerable<SliceTracker> slices)
     {
         var byHost = new Dictionary<int, List<TimingMessage>>();
-        foreach (var attempt in slices.SelectMany(s => s.Attempts))
+        // A process's timings run on over the chunks it does under the dynamic schedule: each process once.
+        foreach (var run in slices.SelectMany(s => s.Attempts).Select(a => a.Run).Distinct())
         {
-            foreach (var (host, timing) in attempt.Timings)
+            foreach (var (host, timing) in run.Timings)
             {
                 if (!byHost.TryGetValue(host, out var timings))
                 {

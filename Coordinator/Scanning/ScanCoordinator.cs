@@ -24,6 +24,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
 
     // The scan under way (one at a time), for passing one worker's timing of a host on to the others.
     private SliceTracker[] _slices = [];
+    private readonly List<WorkerRun> _runs = [];
     private readonly HashSet<int> _hinted = [];
     private readonly HashSet<int> _timedOut = [];
     private ProgressCounts _counts = null!;
@@ -33,32 +34,47 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         var startedAt = DateTimeOffset.Now;
         var stopwatch = Stopwatch.StartNew();
         var slices = SlicePlanner.Plan(request.Work, request.Workers, request.Schedule).Select(s => new SliceTracker(s, request.Work)).ToArray();
+        var dynamic = request.Schedule.Kind == ScheduleKind.Dynamic;
         _slices = slices;
+        _runs.Clear();
         _hinted.Clear();
         _timedOut.Clear();
         _counts = new ProgressCounts(request);
 
         // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
         var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
-        var watchdog = new WorkerWatchdog(slices.Length, request.Probes.Concurrency, launcher.Cpus, launcher.StartupAllowance);
+        var watchdog = new WorkerWatchdog(request.Processes, request.Probes.Concurrency, launcher.Cpus, launcher.StartupAllowance);
         var launches = new List<Task>();
         var running = 0;
+        // The dynamic schedule's chunks in the order they are handed out; a worker takes the next one after each done.
+        var queued = new Queue<SliceTracker>(dynamic ? slices.Skip(request.Processes) : []);
 
-        void Launch(SliceTracker slice)
+        void Launch(SliceTracker slice, int worker)
         {
-            var attempt = slice.NewAttempt();
-            var arguments = new WorkerArguments(attempt.Work, request.WorkerProbes, slice.Slice.Worker, Supervised: true, request.Version);
+            var attempt = slice.NewAttempt(worker);
+            _runs.Add(attempt.Run);
+            var arguments = new WorkerArguments(attempt.Work, request.WorkerProbes, worker, Supervised: true, request.Version, dynamic);
             running++;
             launches.Add(launcher.RunAsync(attempt, [.. arguments.ToArgumentList()], events.Writer));
         }
 
-        // Every slice has an attempt from here on: the newest one is the only one that can be running.
-        IEnumerable<WorkerAttempt> Current() => slices.Select(s => s.Current!);
+        // The next queued chunk with work left (a host timeout may have taken all of one's); null when none is.
+        SliceTracker? NextChunk()
+        {
+            while (queued.TryDequeue(out var chunk))
+            {
+                if (chunk.Pending > 0)
+                {
+                    return chunk;
+                }
+            }
+            return null;
+        }
 
         // Workers first: their start-up is the longest wait of a short scan, and everything else here can overlap it.
-        foreach (var slice in slices)
+        for (var worker = 0; worker < request.Processes; worker++)
         {
-            Launch(slice);
+            Launch(slices[worker], worker);
         }
         // The first parse sets up System.Text.Json's metadata (tens of ms): do it while the workers
         // start, instead of after their first line arrives.
@@ -74,42 +90,56 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
             {
                 switch (scanEvent)
                 {
-                    case WorkerStarted { Attempt: var attempt }:
+                    case WorkerStarted { Run.Current: var attempt }:
                         logger.LogInformation("worker {Worker}: attempt {Attempt} started pid {Pid}{Launch} for {Work}",
-                            attempt.Slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.Launch?.Described, attempt.Work);
+                            attempt.WorkerId, attempt.Number, attempt.Pid, attempt.Launch?.Described, attempt.Work);
                         observer.WorkerStarted(attempt);
                         if (stopping)
                         {
                             attempt.Stop();
                         }
                         break;
-                    case WorkerMessageReceived { Attempt: var attempt, Message: var message } when !attempt.Untrusted:
+                    case WorkerMessageReceived { Run.Current: var attempt, Message: var message } when !attempt.Untrusted:
                         Apply(request, attempt, message, observer);
+                        if (dynamic && message is DoneMessage && !attempt.Untrusted)
+                        {
+                            HandOn(attempt, stopping ? null : NextChunk(), observer);
+                        }
                         break;
-                    case WorkerBadLine { Attempt: var attempt } bad when !attempt.Untrusted:
+                    case WorkerBadLine { Run.Current: var attempt } bad when !attempt.Untrusted:
                         Distrust(attempt, $"it wrote a line that is not a protocol message ({bad.Error}): {Truncate(bad.Line)}");
                         break;
-                    case WorkerExited { Attempt: var attempt } exited:
+                    case WorkerExited { Run.Current: var attempt } exited:
                         running--;
+                        attempt.Ended();
                         Finish(attempt, exited.StartError, stopping);
                         observer.WorkerExited(attempt);
                         var slice = attempt.Slice;
-                        if (slice.Pending > 0 && !stopping && slice.Attempts.Count <= request.MaxWorkerRestarts)
+                        if (stopping)
+                        {
+                            break;
+                        }
+                        if (slice.Pending > 0 && slice.Attempts.Count <= request.MaxWorkerRestarts)
                         {
                             logger.LogWarning("worker {Worker}: starting a replacement for the {Count} unscanned host-ports ({Work}), restart {Restart} of {MaxWorkerRestarts}",
-                                slice.Slice.Worker, slice.Pending, slice.PendingWork(), slice.Attempts.Count, request.MaxWorkerRestarts);
-                            Launch(slice);
+                                attempt.WorkerId, slice.Pending, slice.PendingWork(), slice.Attempts.Count, request.MaxWorkerRestarts);
+                            Launch(slice, attempt.WorkerId);
+                        }
+                        else if (dynamic && NextChunk() is { } next)
+                        {
+                            // Its chunk is out of restarts: the lane goes on with the queue, as a worker that asked would.
+                            Launch(next, attempt.WorkerId);
                         }
                         break;
                     case WatchdogTick:
-                        observer.Progressed(_counts.Snapshot(stopwatch.Elapsed, ScanEta.Of(slices.Select(s => Progress(s, stopwatch.Elapsed, request.MaxWorkerRestarts)))));
-                        foreach (var attempt in Current().Where(a => !a.Untrusted && watchdog.IsHung(a)))
+                        observer.Progressed(_counts.Snapshot(stopwatch.Elapsed, Eta(slices, queued, stopwatch.Elapsed, request)));
+                        foreach (var attempt in Running().Where(a => !a.Untrusted && watchdog.IsHung(a)).ToList())
                         {
                             Distrust(attempt, $"it was silent for more than {(attempt.Greeted ? watchdog.SilenceLimit : watchdog.StartupLimit).TotalSeconds:0.#} s and was killed by the watchdog");
                         }
                         if (stopping && Stopwatch.GetTimestamp() >= killAt)
                         {
-                            foreach (var attempt in Current().Where(a => !a.Exited))
+                            foreach (var attempt in Running())
                             {
                                 attempt.Fail("it did not stop within the grace period after the stop request and was killed");
                                 attempt.Kill();
@@ -120,7 +150,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
                         stopping = true;
                         killAt = Stopwatch.GetTimestamp() + (long)(StopGrace.TotalSeconds * Stopwatch.Frequency);
                         logger.LogInformation("stop requested: asking {Running} workers to report what they finished", running);
-                        foreach (var attempt in Current().Where(a => !a.Exited))
+                        foreach (var attempt in Running())
                         {
                             attempt.Stop();
                         }
@@ -137,6 +167,25 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         await Task.WhenAll(launches).ConfigureAwait(false);
         await warmUp.ConfigureAwait(false);
         return new ScanResult(request, startedAt, stopwatch.Elapsed, stopping, slices);
+    }
+
+    /// <summary>
+    /// The dynamic schedule's answer to a done: the worker's next chunk, as a new attempt in the same
+    /// process, or the empty work that ends it. A chunk lost in the pipe (the worker died meanwhile)
+    /// is an attempt that reported nothing, and is replaced like any other.
+    /// </summary>
+    private void HandOn(WorkerAttempt finished, SliceTracker? next, IScanObserver observer)
+    {
+        if (next is null)
+        {
+            finished.Tell(new WorkMessage(""));
+            return;
+        }
+        var attempt = next.NewAttempt(finished.WorkerId, finished.Run);
+        finished.HandOn(attempt);
+        logger.LogInformation("worker {Worker}: chunk {Chunk}, {Work}", attempt.WorkerId, next.Slice.Worker, attempt.Work);
+        observer.WorkerStarted(attempt);
+        attempt.Tell(new WorkMessage(attempt.Work.ToString()));
     }
 
     /// <summary>
@@ -175,9 +224,9 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
                 {
                     Distrust(attempt, $"it speaks protocol {hello.Protocol}, not {ProtocolCodec.Version}");
                 }
-                else if (hello.Worker != attempt.Slice.Slice.Worker || hello.Work != attempt.Work.ToString())
+                else if (hello.Worker != attempt.WorkerId || hello.Work != attempt.Work.ToString())
                 {
-                    Distrust(attempt, $"its hello names worker {hello.Worker} and work '{hello.Work}', not worker {attempt.Slice.Slice.Worker} and '{attempt.Work}'");
+                    Distrust(attempt, $"its hello names worker {hello.Worker} and work '{hello.Work}', not worker {attempt.WorkerId} and '{attempt.Work}'");
                 }
                 else if (!UsesWhatItWasGiven(hello.Probes, request.WorkerProbes))
                 {
@@ -187,7 +236,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
                 {
                     attempt.Hello = hello;
                     logger.LogInformation("worker {Worker}: attempt {Attempt} runs on {Where}",
-                        attempt.Slice.Slice.Worker, attempt.Number, WhereItRuns(hello));
+                        attempt.WorkerId, attempt.Number, WhereItRuns(hello));
                 }
                 attempt.Greeted = true;
                 break;
@@ -257,7 +306,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
                     return;
                 }
                 attempt.Estimated(heartbeat.RemainingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
-                logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished, {Remaining} ms left", attempt.Slice.Slice.Worker, heartbeat.Finished, heartbeat.RemainingMs);
+                logger.LogDebug("worker {Worker}: heartbeat, {Finished} ports finished, {Remaining} ms left", attempt.WorkerId, heartbeat.Finished, heartbeat.RemainingMs);
                 break;
             case RateMessage rate:
                 ApplyRate(request, attempt, rate);
@@ -289,6 +338,13 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
                 attempt.Fail(error.Message);
                 break;
         }
+    }
+
+    /// <summary>The scan's ETA: its slices, and under the dynamic schedule the chunks still queued.</summary>
+    private static TimeSpan? Eta(SliceTracker[] slices, IReadOnlyCollection<SliceTracker> queued, TimeSpan elapsed, ScanRequest request)
+    {
+        var started = slices.Where(s => s.Current is not null).Select(s => Progress(s, elapsed, request.MaxWorkerRestarts)).ToList();
+        return ScanEta.Of(started, queued.Sum(s => s.Pending), request.Processes, elapsed);
     }
 
     /// <summary>A slice as the ETA sees it; a slice whose worker failed counts as running while a replacement may come.</summary>
@@ -390,7 +446,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
             Distrust(attempt, $"it sent a rate of {rate.Rate} for {rate.Target}, not a number of probes a second");
             return;
         }
-        logger.LogInformation("worker {Worker}: {Target}: {Pace}: {Reason}", attempt.Slice.Slice.Worker, rate.Target,
+        logger.LogInformation("worker {Worker}: {Target}: {Pace}: {Reason}", attempt.WorkerId, rate.Target,
             rate.Rate > 0 ? $"at most {rate.Rate:#,0.###} probes a second from now on" : "no limit of its own from now on", rate.Reason);
     }
 
@@ -408,25 +464,23 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
             Distrust(attempt, $"it sent timing figures for {timing.Target} that no network can produce: {timing}");
             return;
         }
-        attempt.RecordTiming(host, timing);
+        attempt.Run.RecordTiming(host, timing);
         // Pass it on to the other workers: the host's first round-trip time (a slice of filtered
         // ports has nothing to time the host by, and would wait the initial timeout for every
         // probe), and its losses (a slice with few answering ports cannot see them), each as what
-        // all the other slices have seen together.
+        // all the other workers have seen together.
         if ((timing.RttSamples > 0 && _hinted.Add(host)) || timing.Drops > 0)
         {
-            // Only the slices that scan this host: in a sweep most workers never see it.
-            var sharing = _slices.Where(s => s.CoversHost(host)).ToList();
-            foreach (var slice in sharing)
+            // Only the workers scanning this host now: in a sweep most workers never see it.
+            foreach (var other in Running().Where(a => a.Run != attempt.Run && a.Slice.CoversHost(host)).ToList())
             {
-                if (slice.Current is { Exited: false } other && other != attempt
-                    && Pooled(host, sharing.Where(s => s != slice)) is { } hint)
+                if (Pooled(host, _runs.Where(r => r != other.Run)) is { } hint)
                 {
                     logger.LogDebug("worker {Worker}: told what the other workers saw of {Target}: srtt {Srtt:0.###} ms, {Drops} drops in {Probes} probes",
-                        other.Slice.Slice.Worker, timing.Target, hint.SrttMs, hint.Drops, hint.Probes);
+                        other.WorkerId, timing.Target, hint.SrttMs, hint.Drops, hint.Probes);
                     if (logger.IsEnabled(LogLevel.Trace))
                     {
-                        logger.LogTrace("worker {Worker} told: {Line}", other.Slice.Slice.Worker, ProtocolCodec.Serialize(hint));
+                        logger.LogTrace("worker {Worker} told: {Line}", other.WorkerId, ProtocolCodec.Serialize(hint));
                     }
                     other.Tell(hint);
                 }
@@ -465,17 +519,20 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         foreach (var slice in _slices.Where(s => s.CoversHost(host)))
         {
             slice.HostTimedOut(host);
-            if (slice.Current is { Exited: false } other && other != attempt)
-            {
-                other.Tell(timedOut);
-            }
+        }
+        foreach (var other in Running().Where(a => a.Run != attempt.Run && a.Slice.CoversHost(host)))
+        {
+            other.Tell(timedOut);
         }
     }
 
-    /// <summary>The latest timing of each given slice for a host, as one; null when none has any.</summary>
-    private static TimingMessage? Pooled(int host, IEnumerable<SliceTracker> slices)
+    /// <summary>The attempts of the worker processes still running: the only ones that can be told anything or killed.</summary>
+    private IEnumerable<WorkerAttempt> Running() => _runs.Where(r => !r.Exited).Select(r => r.Current);
+
+    /// <summary>The latest timing of each given worker process for a host, as one; null when none has any.</summary>
+    private static TimingMessage? Pooled(int host, IEnumerable<WorkerRun> runs)
     {
-        var timings = slices.Select(s => s.Current?.Timings.GetValueOrDefault(host)).OfType<TimingMessage>().ToList();
+        var timings = runs.Select(r => r.Timings.GetValueOrDefault(host)).OfType<TimingMessage>().ToList();
         return timings.Count == 0 ? null : HostNetwork.Pool(timings);
     }
 
@@ -486,7 +543,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
     private void Distrust(WorkerAttempt attempt, string reason)
     {
         logger.LogWarning("worker {Worker} (attempt {Attempt}, pid {Pid}) is not trusted and is stopped: {Reason}",
-            attempt.Slice.Slice.Worker, attempt.Number, attempt.Pid, reason);
+            attempt.WorkerId, attempt.Number, attempt.Pid, reason);
         attempt.Distrust(reason);
         attempt.Kill();
     }
@@ -497,7 +554,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         if (startError is not null)
         {
             attempt.Fail(startError);
-            logger.LogWarning("worker {Worker}: attempt {Attempt} did not start: {Reason}", slice.Slice.Worker, attempt.Number, startError);
+            logger.LogWarning("worker {Worker}: attempt {Attempt} did not start: {Reason}", attempt.WorkerId, attempt.Number, startError);
             return;
         }
         if (slice.CountUnscanned(attempt) > 0)
@@ -512,7 +569,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         // A failure is news unless the user asked for the stop that caused it.
         var level = attempt.Failure is null || stopping ? LogLevel.Information : LogLevel.Warning;
         logger.Log(level, "worker {Worker}: attempt {Attempt}, pid {Pid}, exited with code {Code} after {Ms:F0} ms{Failure}",
-            slice.Slice.Worker, attempt.Number, attempt.Pid, attempt.ExitCode, attempt.Elapsed.TotalMilliseconds,
+            attempt.WorkerId, attempt.Number, attempt.Pid, attempt.ExitCode, attempt.Elapsed.TotalMilliseconds,
             attempt.Failure is null ? "" : $": {attempt.Failure}");
     }
 

@@ -23,25 +23,57 @@ public static class ScanEta
         var longest = TimeSpan.Zero;
         foreach (var slice in slices)
         {
-            if (!slice.Running || slice.Left == 0)
-            {
-                continue;
-            }
-            TimeSpan left;
-            if (slice.Estimate is { } estimate)
-            {
-                left = estimate > slice.EstimateAge ? estimate - slice.EstimateAge : TimeSpan.Zero;
-            }
-            else if (slice.Finished > 0 && slice.Elapsed > TimeSpan.Zero)
-            {
-                left = slice.Elapsed * ((double)slice.Left / slice.Finished);
-            }
-            else
+            if (Left(slice) is not { } left)
             {
                 return null;
             }
             longest = left > longest ? left : longest;
         }
         return longest;
+    }
+
+    /// <summary>
+    /// Under the dynamic schedule, <paramref name="queued"/> host-ports wait in chunks no worker has
+    /// yet: the <paramref name="lanes"/> workers share them, at the pace the scan has kept so far
+    /// (<paramref name="elapsed"/>), after the work they have in hand.
+    /// </summary>
+    public static TimeSpan? Of(IReadOnlyList<SliceProgress> slices, int queued, int lanes, TimeSpan elapsed)
+    {
+        if (queued == 0)
+        {
+            return Of(slices);
+        }
+        var finished = slices.Sum(s => s.Finished);
+        if (finished == 0 || elapsed <= TimeSpan.Zero || lanes < 1)
+        {
+            return null;
+        }
+        var longest = TimeSpan.Zero;
+        var inHand = TimeSpan.Zero;
+        foreach (var slice in slices)
+        {
+            if (Left(slice) is not { } left)
+            {
+                return null;
+            }
+            longest = left > longest ? left : longest;
+            inHand += left;
+        }
+        var evenedOut = (inHand / lanes) + (elapsed * ((double)queued / finished));
+        return evenedOut > longest ? evenedOut : longest;
+    }
+
+    /// <summary>What one slice still needs; null when it cannot say yet.</summary>
+    private static TimeSpan? Left(SliceProgress slice)
+    {
+        if (!slice.Running || slice.Left == 0)
+        {
+            return TimeSpan.Zero;
+        }
+        if (slice.Estimate is { } estimate)
+        {
+            return estimate > slice.EstimateAge ? estimate - slice.EstimateAge : TimeSpan.Zero;
+        }
+        return slice.Finished > 0 && slice.Elapsed > TimeSpan.Zero ? slice.Elapsed * ((double)slice.Left / slice.Finished) : null;
     }
 }

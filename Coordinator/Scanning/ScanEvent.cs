@@ -8,15 +8,16 @@ namespace PortScan.Coordinator.Scanning;
 /// </summary>
 public abstract record ScanEvent;
 
-public sealed record WorkerStarted(WorkerAttempt Attempt) : ScanEvent;
+// Events name the process; the loop takes what it says as about the attempt the process is on (its Current).
+public sealed record WorkerStarted(WorkerRun Run) : ScanEvent;
 
-public sealed record WorkerMessageReceived(WorkerAttempt Attempt, WorkerMessage Message) : ScanEvent;
+public sealed record WorkerMessageReceived(WorkerRun Run, WorkerMessage Message) : ScanEvent;
 
 /// <summary>A stdout line that is not a protocol message: the worker cannot be trusted, but the coordinator goes on.</summary>
-public sealed record WorkerBadLine(WorkerAttempt Attempt, string Line, string Error) : ScanEvent;
+public sealed record WorkerBadLine(WorkerRun Run, string Line, string Error) : ScanEvent;
 
 /// <summary>The worker process is gone (or never started: <paramref name="StartError"/> says why).</summary>
-public sealed record WorkerExited(WorkerAttempt Attempt, string? StartError) : ScanEvent;
+public sealed record WorkerExited(WorkerRun Run, string? StartError) : ScanEvent;
 
 /// <summary>A clock tick: time for the watchdog to look for silent workers.</summary>
 public sealed record WatchdogTick : ScanEvent;

@@ -18,16 +18,19 @@ public sealed record ScanRequest(
     int Workers,
     ProbeSettings Probes,
     int MaxWorkerRestarts,
-    VersionDetection? Version = null,
-    Schedule Schedule = Schedule.Block)
+    Schedule Schedule,
+    VersionDetection? Version = null)
 {
     /// <summary>
     /// What each worker is given: the probe settings with its share of the scan's --max-rate and
     /// --min-rate. Slices are equal to within one port, so equal shares finish together and the scan
     /// as a whole runs at the rates asked for.
     /// </summary>
-    public ProbeSettings WorkerProbes => Probes with { MaxRate = Probes.MaxRate / Workers, MinRate = Probes.MinRate / Workers };
+    public ProbeSettings WorkerProbes => Probes with { MaxRate = Probes.MaxRate / Processes, MinRate = Probes.MinRate / Processes };
 
     /// <summary>Hosts × ports, the positions the slices are cut from.</summary>
     public WorkList Work { get; } = new([.. Targets.Select(t => t.Address)], Ports);
+
+    /// <summary>Worker processes running at once: one a slice, or under the dynamic schedule one a lane (fewer when there are fewer chunks).</summary>
+    public int Processes => SlicePlanner.Workers(Work.Count, Workers, Schedule);
 }

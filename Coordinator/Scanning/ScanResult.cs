@@ -28,6 +28,9 @@ public sealed class ScanResult
     public IReadOnlyList<SliceTracker> Slices { get; }
     public ScanSummary Summary { get; }
 
+    /// <summary>Worker processes that ran at once: a slice's each, or the dynamic schedule's lanes.</summary>
+    public int Workers => Request.Processes;
+
     /// <summary>One entry a host, in scan order.</summary>
     public IReadOnlyList<HostResult> Hosts { get; }
 

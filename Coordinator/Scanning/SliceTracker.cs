@@ -75,15 +75,19 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     /// <summary>Why the port at <paramref name="position"/> is filtered, when it was rejected; null for its state's usual reason.</summary>
     public PortReason? ReasonAt(int position) => _reasons.TryGetValue(position, out var reason) ? reason : null;
 
-    /// <summary>Starts a new attempt on every host-port still unscanned, but those of hosts given up.</summary>
-    public WorkerAttempt NewAttempt()
+    /// <summary>
+    /// Starts a new attempt on every host-port still unscanned, but those of hosts given up: in a new
+    /// process numbered <paramref name="worker"/>, or in <paramref name="continuing"/>, the process
+    /// of the dynamic schedule that goes on to this chunk.
+    /// </summary>
+    public WorkerAttempt NewAttempt(int worker, WorkerRun? continuing = null)
     {
         var covers = new BitArray(_states.Length);
         foreach (var position in PendingPositions())
         {
             covers[Slice.Bounds.IndexOf(position)] = true;
         }
-        var attempt = new WorkerAttempt(this, _attempts.Count + 1, PendingWork(), covers);
+        var attempt = new WorkerAttempt(this, _attempts.Count + 1, PendingWork(), covers, worker, continuing);
         _attempts.Add(attempt);
         return attempt;
     }
@@ -149,12 +153,13 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     {
         var position = WorkList.PositionOf(host, transport, port);
         var name = $"{WorkList.Hosts[host]} port {port}/{transport.ToWireName()}";
-        if (position < 0 || !Holds(position) || !attempt.Covers[position - Slice.Bounds.Start])
+        var index = position < 0 ? -1 : Slice.Bounds.IndexOf(position);
+        if (index < 0 || !attempt.Covers[index])
         {
             problem = $"it sent the service of {name}, which is not one it was given ({attempt.Work})";
             return false;
         }
-        if (_states[position - Slice.Bounds.Start] != PortState.Open)
+        if (_states[index] != PortState.Open)
         {
             problem = $"it sent the service of {name}, which it had not reported open";
             return false;
@@ -174,7 +179,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         var count = 0;
         for (var i = 0; i < _states.Length; i++)
         {
-            if (attempt.Covers[i] && _states[i] == PortState.Open && !_services.ContainsKey(Slice.Bounds.Start + i))
+            if (attempt.Covers[i] && _states[i] == PortState.Open && !_services.ContainsKey(Slice.Bounds.Position(i)))
             {
                 count++;
             }

@@ -7,55 +7,80 @@ using PortScan.Shared.Work;
 namespace PortScan.Coordinator.Scanning;
 
 /// <summary>
-/// One worker run for one slice, wherever its launcher runs it. The first attempt is given the whole slice; a
-/// replacement is given only the host-ports the attempts before it left unfinished.
+/// One worker's go at one slice: the first attempt is given the whole slice; a replacement is
+/// given only the host-ports the attempts before it left unfinished. It runs in a
+/// <see cref="WorkerRun"/> (a process) of its own, or under the dynamic schedule in the process
+/// that finished the chunk before it.
 /// </summary>
 /// <param name="covers">Which of the slice's positions <paramref name="work"/> holds, for checking each result in O(1).</param>
-public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, BitArray covers)
+public sealed class WorkerAttempt
 {
-    private readonly Lock _workerLock = new();
-    private readonly Dictionary<int, TimingMessage> _timings = [];
     private readonly HashSet<int> _gaveUp = [];
-    private IRunningWorker? _worker;
+    private readonly long _begun = Stopwatch.GetTimestamp();
+    private bool _handedOn;
 
-    public SliceTracker Slice { get; } = slice;
+    /// <param name="worker">The worker's number, for a new process; ignored when <paramref name="continuing"/> gives the process.</param>
+    /// <param name="continuing">The process that goes on to this attempt (the dynamic schedule's next chunk); null to start one.</param>
+    public WorkerAttempt(SliceTracker slice, int number, WorkSet work, BitArray covers, int worker, WorkerRun? continuing = null)
+    {
+        Slice = slice;
+        Number = number;
+        Work = work;
+        Covers = covers;
+        Run = continuing ?? new WorkerRun(worker, this);
+    }
+
+    public SliceTracker Slice { get; }
 
     /// <summary>1 for the first worker of a slice, 2 for its first replacement, and so on.</summary>
-    public int Number { get; } = number;
+    public int Number { get; }
 
     /// <summary>The host-ports this attempt was asked to scan; it may report no other.</summary>
-    public WorkSet Work { get; } = work;
+    public WorkSet Work { get; }
 
     /// <summary><see cref="Work"/> as a bit a position of the slice.</summary>
-    public BitArray Covers { get; } = covers;
+    public BitArray Covers { get; }
 
-    /// <summary>The process started on this machine: the worker, or the ssh or srun that carries it (the worker's own is in <see cref="Hello"/>).</summary>
-    public int? Pid { get; private set; }
+    /// <summary>The process it runs in.</summary>
+    public WorkerRun Run { get; }
+
+    /// <summary>The worker's number: the slice's under block and cyclic, the process's lane under dynamic.</summary>
+    public int WorkerId => Run.Worker;
+
+    public int? Pid => Run.Pid;
+
+    /// <summary>The process's exit code, when this was the attempt it ended on; null while it runs, and for a chunk it finished before going on.</summary>
     public int? ExitCode { get; private set; }
+
+    /// <summary>From its start (its process's, or being handed its chunk) to its end (its process's exit, or its done when it went on).</summary>
     public TimeSpan Elapsed { get; private set; }
+
     public bool Exited { get; private set; }
 
-    /// <summary>How it was launched, and where to; null until its launcher starts it.</summary>
-    public AttemptLaunch? Launch { get; private set; }
+    /// <summary>Ended with its done, its process going on to another chunk (the dynamic schedule).</summary>
+    public bool HandedOn => _handedOn;
 
-    /// <summary>Its hello, once accepted: among other things where it runs (host name, pid, Slurm node, job and step).</summary>
-    public HelloMessage? Hello { get; set; }
+    public AttemptLaunch? Launch => Run.Launch;
+
+    public HelloMessage? Hello
+    {
+        get => Run.Hello;
+        set => Run.Hello = value;
+    }
 
     /// <summary>Set by the hello message: a worker that has not said hello may not report ports.</summary>
     public bool Greeted
     {
-        get => GreetedAt is not null;
-        set => GreetedAt = value ? GreetedAt ?? Stopwatch.GetTimestamp() : null;
+        get => Run.GreetedAt is not null;
+        set => Run.GreetedAt = value ? Run.GreetedAt ?? Stopwatch.GetTimestamp() : null;
     }
 
-    /// <summary>When the hello came (a <see cref="Stopwatch"/> timestamp): process start-up ends here, for the teaching timeline.</summary>
-    public long? GreetedAt { get; private set; }
+    public long? GreetedAt => Run.GreetedAt;
 
     /// <summary>Set by the done message: the worker says it has reported every port it was given.</summary>
     public bool Done { get; set; }
 
-    /// <summary>When the coordinator last heard from it (a <see cref="Stopwatch"/> timestamp); the watchdog reads this.</summary>
-    public long LastHeard { get; private set; } = Stopwatch.GetTimestamp();
+    public long LastHeard => Run.LastHeard;
 
     /// <summary>
     /// Why this attempt failed, in words for the user: the worker's own error message, the exit,
@@ -65,11 +90,6 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
 
     /// <summary>The attempt broke the protocol: whatever it says from now on is ignored.</summary>
     public bool Untrusted { get; private set; }
-
-    /// <summary>What the network did to each host it scanned (by index in the scan's hosts), as it last said.</summary>
-    public IReadOnlyDictionary<int, TimingMessage> Timings => _timings;
-
-    public void Heard() => LastHeard = Stopwatch.GetTimestamp();
 
     /// <summary>True when this attempt gave host <paramref name="host"/> up (--host-timeout): it may report none of its ports from then on.</summary>
     public bool GaveUp(int host) => _gaveUp.Count > 0 && _gaveUp.Contains(host);
@@ -82,9 +102,6 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
 
     public void Estimated(TimeSpan? remaining) => Estimate = remaining is { } left ? (left, Stopwatch.GetTimestamp()) : null;
 
-    /// <summary>A worker may say it more than once for a host; its latest word counts.</summary>
-    public void RecordTiming(int host, TimingMessage timing) => _timings[host] = timing;
-
     /// <summary>Keeps the first reason: later ones are consequences (a killed worker also exits non-zero).</summary>
     public void Fail(string reason) => Failure ??= reason;
 
@@ -94,42 +111,33 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
         Untrusted = true;
     }
 
-    /// <summary>Recorded by the launcher before it starts the worker.</summary>
-    public void Placed(AttemptLaunch launch) => Launch = launch;
-
-    public void Attach(IRunningWorker worker)
+    /// <summary>Its process has exited while this was the attempt it was on: the launcher's word on it becomes this attempt's.</summary>
+    public void Ended()
     {
-        lock (_workerLock)
+        if (Run.LaunchFailure is { } failure)
         {
-            _worker = worker;
-            Pid = worker.Pid;
-            Heard();
+            Fail(failure);
         }
+        ExitCode = Run.ExitCode;
+        End();
     }
 
-    public void Finish(int? exitCode, TimeSpan elapsed)
+    /// <summary>Done, and its process goes on to <paramref name="next"/>.</summary>
+    public void HandOn(WorkerAttempt next)
     {
-        lock (_workerLock)
-        {
-            _worker = null;
-            ExitCode = exitCode;
-            Elapsed = elapsed;
-            Exited = true;
-        }
+        _handedOn = true;
+        Run.Current = next;
+        End();
     }
 
-    /// <summary>
-    /// Writes one protocol line to the worker's stdin (a timing hint, a host timeout, stop). A
-    /// worker that has exited, or closed its end, simply does not get it: hints only ever save time,
-    /// and a worker that cannot hear stop is killed when the grace runs out.
-    /// </summary>
-    public void Tell(WorkerMessage message)
+    private void End()
     {
-        lock (_workerLock)
-        {
-            _worker?.TryWrite(ProtocolCodec.Serialize(message));
-        }
+        Elapsed = Stopwatch.GetElapsedTime(_begun);
+        Exited = true;
     }
+
+    /// <summary>Writes one protocol line to its process's stdin (a timing hint, a host timeout, stop, a chunk).</summary>
+    public void Tell(WorkerMessage message) => Run.Tell(message);
 
     /// <summary>
     /// Asks the worker to stop and report what it finished: the protocol's stop line, which reaches
@@ -138,11 +146,5 @@ public sealed class WorkerAttempt(SliceTracker slice, int number, WorkSet work, 
     public void Stop() => Tell(new StopMessage());
 
     /// <summary>Stops the worker at once.</summary>
-    public void Kill()
-    {
-        lock (_workerLock)
-        {
-            _worker?.Kill();
-        }
-    }
+    public void Kill() => Run.Kill();
 }

@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -139,6 +139,10 @@ public static class ProtocolCodec
             case StopMessage:
                 json.WriteString("type", "stop");
                 break;
+            case WorkMessage work:
+                json.WriteString("type", "work");
+                json.WriteString("work", work.Work);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(message), message.GetType().Name, "not a protocol message");
         }
@@ -189,6 +193,11 @@ public static class ProtocolCodec
     /// <summary>Parses one line; a bad line is reported, never thrown, because it comes from another process.</summary>
     public static bool TryParse(string line, out WorkerMessage? message, out string error)
     {
+        if (ControlLineReader.TryRead(line, out message))
+        {
+            error = "";
+            return true;
+        }
         try
         {
             message = JsonSerializer.Deserialize(line, ProtocolJson.Default.WorkerMessage);

@@ -29,10 +29,16 @@ namespace PortScan.Shared.Protocol;
 /// <c>CoordinatorLifeline</c>): it exits when its stdin pipe closes, and leaves the terminal's
 /// process group. Without it a worker run by hand behaves like any command-line tool.
 /// </para>
+/// <para>
+/// <c>--dynamic</c> (supervised workers only) makes a worker of the dynamic schedule: after each
+/// done it waits on stdin for the coordinator's next chunk (a <see cref="WorkMessage"/>), and exits
+/// when it is given none.
+/// </para>
 /// </summary>
-public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int WorkerId, bool Supervised, VersionDetection? Version = null)
+public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int WorkerId, bool Supervised, VersionDetection? Version = null, bool Dynamic = false)
 {
     private const string SupervisedFlag = "--supervised";
+    private const string DynamicFlag = "--dynamic";
 
     public IEnumerable<string> ToArgumentList()
     {
@@ -89,6 +95,10 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
         {
             yield return SupervisedFlag;
         }
+        if (Dynamic)
+        {
+            yield return DynamicFlag;
+        }
     }
 
     /// <exception cref="FormatException">One line saying what is wrong.</exception>
@@ -98,12 +108,14 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
         var segments = new List<WorkSegment>();
         IReadOnlyList<IPAddress>? hosts = null;
         var supervised = false;
+        var dynamic = false;
         for (var i = 0; i < args.Count; i += 2)
         {
             var name = args[i];
-            if (name == SupervisedFlag)
+            if (name is SupervisedFlag or DynamicFlag)
             {
-                supervised = true;
+                supervised |= name == SupervisedFlag;
+                dynamic |= name == DynamicFlag;
                 i--;
                 continue;
             }
@@ -172,7 +184,11 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
                 throw new FormatException(versionProblem);
             }
         }
-        return new WorkerArguments(new WorkSet(segments), probes, worker, supervised, version);
+        if (dynamic && !supervised)
+        {
+            throw new FormatException("--dynamic needs --supervised: its next chunks come from the coordinator on stdin");
+        }
+        return new WorkerArguments(new WorkSet(segments), probes, worker, supervised, version, dynamic);
     }
 
     /// <summary>A positive decimal; 0 when the option is absent (no limit).</summary>

@@ -9,8 +9,9 @@ namespace PortScan.Shared.Protocol;
 /// <see cref="HeartbeatMessage"/>s come every second, so a silent worker is a hung worker.
 /// <see cref="RateMessage"/>s say when it changed its pace to a host; before done (or the error of
 /// a stopped worker) one <see cref="TimingMessage"/> a host says what the network did. The
-/// coordinator writes <see cref="TimingMessage"/>, <see cref="HostTimeoutMessage"/> and
-/// <see cref="StopMessage"/> lines to a supervised worker's stdin.
+/// coordinator writes <see cref="TimingMessage"/>, <see cref="HostTimeoutMessage"/>,
+/// <see cref="StopMessage"/> and, to a dynamic worker after each done, <see cref="WorkMessage"/>
+/// lines to a supervised worker's stdin.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(HelloMessage), "hello")]
@@ -23,6 +24,7 @@ namespace PortScan.Shared.Protocol;
 [JsonDerivedType(typeof(DoneMessage), "done")]
 [JsonDerivedType(typeof(ErrorMessage), "error")]
 [JsonDerivedType(typeof(StopMessage), "stop")]
+[JsonDerivedType(typeof(WorkMessage), "work")]
 public abstract record WorkerMessage;
 
 /// <summary>
@@ -123,3 +125,10 @@ public sealed record ErrorMessage(string Message) : WorkerMessage;
 /// exit, as on SIGTERM. Signals do not cross ssh or srun reliably; the worker's stdin does.
 /// </summary>
 public sealed record StopMessage : WorkerMessage;
+
+/// <summary>
+/// From the coordinator, on a dynamic worker's stdin (<c>--dynamic</c>), in answer to its done: the
+/// next chunk to scan, in the hello's work syntax (<c>127.0.0.1 17-24</c>), or the empty string when
+/// none is left, which ends the worker (exit code 0).
+/// </summary>
+public sealed record WorkMessage(string Work) : WorkerMessage;

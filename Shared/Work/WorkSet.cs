@@ -50,6 +50,41 @@ public sealed class WorkSet : IEquatable<WorkSet>
         return new WorkSet(segments);
     }
 
+    /// <summary>
+    /// Reads <see cref="ToString"/>'s form back (a dynamic worker's next chunk comes this way): segments
+    /// separated by "; ", each a host list, a space and a port set. The empty text is the empty set.
+    /// </summary>
+    public static bool TryParse(string text, out WorkSet work, out string error)
+    {
+        var segments = new List<WorkSegment>();
+        work = new WorkSet(segments);
+        error = "";
+        if (text.Length == 0)
+        {
+            return true;
+        }
+        foreach (var part in text.Split("; "))
+        {
+            var space = part.IndexOf(' ', StringComparison.Ordinal);
+            if (space < 0)
+            {
+                error = $"'{part}' is not a host list and a port set";
+                return false;
+            }
+            if (!HostList.TryParse(part[..space], WorkList.MaxCount, out var hosts, out error))
+            {
+                return false;
+            }
+            if (!PortSelection.TryParse(part[(space + 1)..], out var ports, out error))
+            {
+                return false;
+            }
+            segments.Add(new WorkSegment(hosts, ports));
+        }
+        work = new WorkSet(segments);
+        return true;
+    }
+
     /// <summary>Every host and port, in scan order.</summary>
     public IEnumerable<(IPAddress Host, Transport Transport, int Port)> Items()
     {

@@ -15,13 +15,18 @@ public class TeachingCommandsTests
 
         exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
         stdout.ShouldContain("Timing: fixed timeout 20 ms, no retries (the article's), in every run");
-        stdout.ShouldContain("Run 1/4: article mode, 1 worker");
-        stdout.ShouldContain("Run 2/4: article mode, 4 workers");
-        stdout.ShouldContain("Run 3/4: article mode, 4 workers, dealt round-robin");
+        stdout.ShouldContain("Run 1/5: article mode, 1 worker");
+        stdout.ShouldContain("Run 2/5: article mode, 4 workers");
+        stdout.ShouldContain("Run 3/5: article mode, 4 workers, dealt round-robin");
         stdout.ShouldMatch(@"(?m)^\s+1\s+\d+\s+\d+\s+16\s+\d+-\d+/4\s*$", "the cyclic run shows its slices: worker 1 takes every 4th of the 64 ports");
-        stdout.ShouldContain("Run 4/4: async engine");
-        stdout.Split('\n').Count(l => l.Contains("exactly the ports the lab planted", StringComparison.Ordinal)).ShouldBe(4);
+        stdout.ShouldContain("Run 4/5: article mode, 4 workers, chunks on request");
+        stdout.ShouldContain("chunks of 2 ports (--schedule dynamic, OpenMP's schedule(dynamic,2)", customMessage: "64 ports / (4 workers × 8)");
+        stdout.ShouldMatch(@"(?m)^\s+worker [0-3] took \d+ chunks in \d+\.\d\d s: \d+ open, \d+ closed, \d+ filtered$", "each dynamic worker says how many chunks it took");
+        stdout.ShouldContain("Run 5/5: async engine");
+        stdout.Split('\n').Count(l => l.Contains("exactly the ports the lab planted", StringComparison.Ordinal)).ShouldBe(5);
         stdout.ShouldMatch(@"Dealt\s+round-robin,\s+every\s+worker\s+got\s+a\s+share\s+of\s+them", "the closing text compares the schedules");
+        stdout.ShouldMatch(@"Handed\s+out\s+in\s+chunks\s+on\s+request,\s+each\s+worker\s+took\s+what\s+it\s+could:\s+\d+\.\dx");
+        stdout.ShouldContain("article, dynamic", customMessage: "the table names the dynamic run");
         stdout.ShouldContain("speedup");
         stdout.ShouldContain("WORKER  FIRST   LAST  PORTS  SLICE", customMessage: "the slice table is shown");
     }
@@ -39,6 +44,25 @@ public class TeachingCommandsTests
         var document = BenchReport.Parse(File.ReadAllText(report));
         document.Schedule.ShouldBe("cyclic");
         document.Runs.ShouldAllBe(run => run.OpenSetMatchesFirst && run.Unscanned == 0, "every run finds the same open ports, and every port");
+    }
+
+    [Test]
+    public async Task Bench_hands_out_chunks_with_schedule_dynamic_and_its_report_and_timelines_say_so()
+    {
+        var directory = TestTemp.Directory("bench");
+        var report = Path.Combine(directory.FullName, "bench.json");
+
+        var (exit, stdout, stderr) = await InProcessCli.RunAsync("bench", "--lab", "-w", "1,3", "--repeat", "1", "-c", "1", "--timeout", "20ms",
+            "--open", "2", "--closed", "3", "--filtered", "6", "--schedule", "dynamic:2", "--report", report, "--svg", Path.Combine(directory.FullName, "bench.svg"));
+
+        exit.ShouldBe(0, $"stdout:\n{stdout}\nstderr:\n{stderr}");
+        stdout.ShouldContain("ports handed out in chunks as workers asked (--schedule dynamic:2)");
+        var document = BenchReport.Parse(File.ReadAllText(report));
+        document.Schedule.ShouldBe("dynamic:2");
+        document.Runs.ShouldAllBe(run => run.OpenSetMatchesFirst && run.Unscanned == 0, "every run finds the same open ports, and every port");
+        document.Results.Select(r => r.Workers).ShouldBe([1, 3], "a lane a worker, not a slice a chunk: 11 ports make 6 chunks");
+        var timelines = File.ReadAllText(Path.Combine(directory.FullName, "bench-timelines.svg"));
+        timelines.Split("<title>scanning ").Length.ShouldBe(1 + 1 + 3, "one bar a worker process, however many chunks it took");
     }
 
     [Test]
