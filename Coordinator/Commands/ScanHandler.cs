@@ -136,10 +136,18 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
     {
         // The dynamic schedule's slices are chunks, which any worker may have had.
         var what = result.Request.Schedule.Kind == ScheduleKind.Dynamic ? "chunk" : "worker";
-        foreach (var slice in result.Slices.Where(s => s.Unscanned > 0))
+        var unscanned = result.Slices.Where(s => s.Unscanned > 0).ToList();
+        foreach (var slice in unscanned.Where(s => s.Attempts.Count > 0))
         {
             await stderr.WriteLineAsync(
                 $"portscan: {what} {slice.Slice.Worker} ({slice.Slice.Work}) left {Counted.Of(slice.Unscanned, "port")} unscanned ({slice.UnscannedWork()}): {slice.Failure}").ConfigureAwait(false);
+        }
+        // Chunks still queued when the scan stopped: one line for all, not one a chunk (a scan may have thousands).
+        if (unscanned.Where(s => s.Attempts.Count == 0).ToList() is { Count: > 0 } queued)
+        {
+            var work = result.Request.Work.Select(queued.SelectMany(s => s.Slice.Bounds.Positions()));
+            await stderr.WriteLineAsync(
+                $"portscan: {Counted.Of(queued.Count, "chunk")} with {Counted.Of(queued.Sum(s => s.Unscanned), "port")} ({work}) never started: {queued[0].Failure}").ConfigureAwait(false);
         }
     }
 }

@@ -335,4 +335,29 @@ public partial class ScheduleTests
         chunk.Attempts[^1].Worker.ShouldBe(1, "by a replacement in its lane");
         actual.Slices.SelectMany(s => s.Attempts).Select(a => a.Worker).Distinct().Order().ShouldBe([0, 1]);
     }
+
+    [Test]
+    public async Task A_stopped_dynamic_scan_names_the_chunks_never_started_in_one_line_and_counts_every_port()
+    {
+        // Single-port chunks at a fixed 1 s timeout: after the first chunks the queue still holds dozens.
+        await using var lab = TestLab.Start(open: 1, closed: 1, filtered: 40);
+        var report = Path.Combine(TestTemp.Directory("schedule").FullName, "scan.json");
+        string[] arguments = ["scan", "127.0.0.1", "--start-port", $"{lab.Ports.Start}", "--end-port", $"{lab.Ports.End}", "--format", "json", "-o", report,
+            "-w", "2", "-c", "1", "--fixed-timeout", "--timeout", "1s", "--schedule", "dynamic:1", "-v"];
+
+        await using var scan = RunningProcess.Start(Binaries.Coordinator, arguments);
+        await scan.WaitForStderrAsync(SecondWorkerTookAChunk(), TimeSpan.FromMinutes(1));
+        scan.Signal(RunningProcess.SigInt);
+        var run = await scan.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        run.ExitCode.ShouldBe(130, run.ToString());
+        var actual = JsonReport.Parse(File.ReadAllText(report));
+        var counts = actual.Hosts[0].Counts;
+        (counts.Open + counts.Closed + counts.Filtered + counts.Unscanned).ShouldBe(lab.Ports.Count);
+        var queued = actual.Slices.Where(s => s.Attempts.Count == 0).ToList();
+        queued.Count.ShouldBeGreaterThan(10, "most chunks were still queued");
+        var line = run.Stderr.Split('\n').Where(l => l.Contains("never started", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        line.ShouldContain($"portscan: {queued.Count} chunks with {queued.Sum(s => s.Unscanned)} ports (127.0.0.1 ");
+        line.ShouldEndWith("never started: the scan was stopped before they were scanned");
+    }
 }
