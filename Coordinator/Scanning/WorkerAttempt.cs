@@ -17,7 +17,6 @@ public sealed class WorkerAttempt
 {
     private readonly HashSet<int> _gaveUp = [];
     private readonly long _begun = Stopwatch.GetTimestamp();
-    private bool _handedOn;
 
     /// <param name="worker">The worker's number, for a new process; ignored when <paramref name="continuing"/> gives the process.</param>
     /// <param name="continuing">The process that goes on to this attempt (the dynamic schedule's next chunk); null to start one.</param>
@@ -56,9 +55,6 @@ public sealed class WorkerAttempt
     public TimeSpan Elapsed { get; private set; }
 
     public bool Exited { get; private set; }
-
-    /// <summary>Ended with its done, its process going on to another chunk (the dynamic schedule).</summary>
-    public bool HandedOn => _handedOn;
 
     public AttemptLaunch? Launch => Run.Launch;
 
@@ -125,7 +121,6 @@ public sealed class WorkerAttempt
     /// <summary>Done, and its process goes on to <paramref name="next"/>.</summary>
     public void HandOn(WorkerAttempt next)
     {
-        _handedOn = true;
         Run.Current = next;
         End();
     }
