@@ -6,7 +6,8 @@ namespace PortScan.Coordinator.Benchmarking;
 /// <summary>
 /// Every run's timeline in one SVG, on one time axis so that runs compare by length: a lane a
 /// worker, grey while its process starts (until its hello), blue while it scans, nothing while it
-/// waits for the last worker; each run's decomposition under its lanes.
+/// waits for the last worker, a white tick where it took its next chunk (or a replacement took
+/// over); each run's decomposition under its lanes.
 /// </summary>
 public static class TimelineSvg
 {
@@ -29,7 +30,7 @@ public static class TimelineSvg
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">{Escape(title)}</text>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"{height - 12}\"><tspan fill=\"#bbbbbb\">■</tspan> process start-up (until hello); <tspan fill=\"#1f77b4\">■</tspan> scanning; blank: idle until the last worker finishes; dashed: the run ends</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"{height - 12}\"><tspan fill=\"#bbbbbb\">■</tspan> start-up (until hello); <tspan fill=\"#1f77b4\">■</tspan> scanning (a white tick: a next chunk or a replacement); blank: idle; dashed: the run ends</text>\n");
         var y = 40;
         foreach (var trial in trials)
         {
@@ -45,6 +46,11 @@ public static class TimelineSvg
                 svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{y + Lane - 3}\" text-anchor=\"end\">worker {lane.Worker}</text>\n");
                 svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(launched)}\" y=\"{y}\" width=\"{F(greeted - launched)}\" height=\"{Lane}\" fill=\"#bbbbbb\"><title>start-up {lane.StartUp.TotalSeconds:0.000} s</title></rect>\n");
                 svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(greeted)}\" y=\"{y}\" width=\"{F(finished - greeted)}\" height=\"{Lane}\" fill=\"#1f77b4\"><title>scanning {lane.Busy.TotalSeconds:0.000} s</title></rect>\n");
+                foreach (var handoff in lane.Handoffs ?? [])
+                {
+                    var x = Left + (handoff.TotalSeconds * scale);
+                    svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{F(x)}\" y1=\"{y}\" x2=\"{F(x)}\" y2=\"{y + Lane}\" stroke=\"white\" stroke-width=\"1\"><title>next attempt at {handoff.TotalSeconds:0.000} s</title></line>\n");
+                }
                 svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(finished + 4)}\" y=\"{y + Lane - 3}\" font-size=\"10\">{lane.Finished.TotalSeconds:0.00} s</text>\n");
                 y += Lane + Gap;
             }

@@ -63,6 +63,7 @@ public class TeachingCommandsTests
         document.Results.Select(r => r.Workers).ShouldBe([1, 3], "a lane a worker, not a slice a chunk: 11 ports make 6 chunks");
         var timelines = File.ReadAllText(Path.Combine(directory.FullName, "bench-timelines.svg"));
         timelines.Split("<title>scanning ").Length.ShouldBe(1 + 1 + 3, "one bar a worker process, however many chunks it took");
+        timelines.Split("<title>next attempt at ").Length.ShouldBe(1 + (6 - 1) + (6 - 3), "a tick for every chunk a worker took after its first");
     }
 
     [Test]
