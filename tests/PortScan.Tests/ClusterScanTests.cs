@@ -169,6 +169,27 @@ public partial class ClusterScanTests
         await ShouldLeaveNoWorkerAsync();
     }
 
+    [TestCase("slurm")]
+    [TestCase("ssh")]
+    public async Task A_dynamic_scan_equals_a_local_scan_with_its_chunks_carried_on_the_launchers_stdin(string launcher)
+    {
+        var report = TempReport();
+        string[] launch = launcher == "slurm" ? ["--launch", "slurm"] : [.. Ssh([.. _cluster.Nodes]), "-w", "3"];
+
+        var run = await _cluster.RunAsync(Binaries.Coordinator, Scan(report, [.. launch, "--schedule", "dynamic"]));
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var json = JsonReport.Parse(File.ReadAllText(report));
+        ShouldEqual(json, _localScan);
+        json.Schedule.ShouldBe("dynamic");
+        var attempts = json.Slices.SelectMany(s => s.Attempts).ToList();
+        attempts.Count.ShouldBe(json.Slices.Count, "one attempt a chunk: nothing failed");
+        attempts.Select(a => a.Worker).Distinct().Count().ShouldBe(json.Workers);
+        attempts.Count.ShouldBeGreaterThan(json.Workers, "the workers went on to further chunks, sent through ssh or srun");
+        attempts.GroupBy(a => a.Worker).ShouldAllBe(lane => lane.Select(a => a.Launch!.Hostname).Distinct().Count() == 1, "a worker's chunks all ran where it ran");
+        await ShouldLeaveNoWorkerAsync();
+    }
+
     [Test]
     public async Task An_unreachable_ssh_host_costs_each_of_its_slices_one_failed_attempt_and_the_next_host_scans_them()
     {
