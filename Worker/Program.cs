@@ -67,7 +67,7 @@ void OnSignal(PosixSignalContext context)
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 // One timing a host, shared by both engines, and by every chunk of a dynamic worker: what it learnt of a host holds for its next ports.
-var hosts = new HostTimings(probes);
+var hosts = new HostTimings(probes, arguments.Dynamic);
 // TCP first, then UDP, as nmap lists them; one pacer for both, so --max-rate holds across them.
 var pacer = new AttemptPacer(probes.MaxRate);
 var work = arguments.Work;

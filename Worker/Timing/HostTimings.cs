@@ -6,7 +6,8 @@ using PortScan.Shared.Work;
 namespace PortScan.Worker.Timing;
 
 /// <summary>One <see cref="HostTiming"/> a host of the worker's work, shared by both engines, so UDP starts with what TCP learned.</summary>
-internal sealed class HostTimings(ProbeSettings settings)
+/// <param name="chunked">A dynamic worker's, whose hosts' work comes a chunk at a time.</param>
+internal sealed class HostTimings(ProbeSettings settings, bool chunked = false)
 {
     private readonly Dictionary<IPAddress, HostTiming> _hosts = [];
 
@@ -18,7 +19,7 @@ internal sealed class HostTimings(ProbeSettings settings)
     {
         if (!_hosts.TryGetValue(address, out var host))
         {
-            host = new HostTiming(new ScanTarget(address), settings);
+            host = new HostTiming(new ScanTarget(address), settings, chunked);
             _hosts[address] = host;
         }
         return host;
