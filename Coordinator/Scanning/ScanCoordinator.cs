@@ -37,6 +37,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         _hinted.Clear();
         _timedOut.Clear();
         _counts = new ProgressCounts(request);
+        request.Resumed?.Restore(request, slices, _counts);
 
         // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
         var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -52,11 +53,12 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
             launches.Add(launcher.RunAsync(attempt, [.. arguments.ToArgumentList()], events.Writer));
         }
 
-        // Every slice has an attempt from here on: the newest one is the only one that can be running.
-        IEnumerable<WorkerAttempt> Current() => slices.Select(s => s.Current!);
+        // Every slice with work has an attempt from here on: the newest one is the only one that can be running.
+        IEnumerable<WorkerAttempt> Current() => slices.Select(s => s.Current).OfType<WorkerAttempt>();
 
         // Workers first: their start-up is the longest wait of a short scan, and everything else here can overlap it.
-        foreach (var slice in slices)
+        // A slice a resumed journal finished needs none.
+        foreach (var slice in slices.Where(s => s.Pending > 0))
         {
             Launch(slice);
         }
@@ -102,7 +104,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
                         }
                         break;
                     case WatchdogTick:
-                        observer.Progressed(_counts.Snapshot(stopwatch.Elapsed, ScanEta.Of(slices.Select(s => Progress(s, stopwatch.Elapsed, request.MaxWorkerRestarts)))));
+                        observer.Progressed(_counts.Snapshot(stopwatch.Elapsed, ScanEta.Of(slices.Where(s => s.Current is not null).Select(s => Progress(s, stopwatch.Elapsed, request.MaxWorkerRestarts)))));
                         foreach (var attempt in Current().Where(a => !a.Untrusted && watchdog.IsHung(a)))
                         {
                             Distrust(attempt, $"it was silent for more than {(attempt.Greeted ? watchdog.SilenceLimit : watchdog.StartupLimit).TotalSeconds:0.#} s and was killed by the watchdog");
