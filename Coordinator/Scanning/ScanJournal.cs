@@ -16,8 +16,12 @@ namespace PortScan.Coordinator.Scanning;
 /// </summary>
 public sealed class ScanJournal : IScanObserver, IDisposable
 {
-    /// <summary>How often the journal is forced to disk (fsync): a power cut loses no more than this.</summary>
-    private static readonly TimeSpan SyncEvery = TimeSpan.FromSeconds(0.75);
+    /// <summary>
+    /// The least time between two fsyncs: every third tick (0.75 s), the third counted as due even when
+    /// it comes a little early, so a power cut loses under a second (measured with strace: 0.75 s apart;
+    /// with 0.75 here a tick a hair early pushed it to the fourth, 1.0 s).
+    /// </summary>
+    private static readonly TimeSpan SyncEvery = TimeSpan.FromSeconds(0.6);
 
     private readonly FileStream _file;
     private readonly string _hash;
