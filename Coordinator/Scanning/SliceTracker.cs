@@ -149,12 +149,12 @@ public sealed class SliceTracker(Slice slice, WorkList work)
     {
         var position = WorkList.PositionOf(host, transport, port);
         var name = $"{WorkList.Hosts[host]} port {port}/{transport.ToWireName()}";
-        if (position < 0 || !Holds(position) || !attempt.Covers[position - Slice.Bounds.Start])
+        if (position < 0 || !Holds(position) || !attempt.Covers[Slice.Bounds.IndexOf(position)])
         {
             problem = $"it sent the service of {name}, which is not one it was given ({attempt.Work})";
             return false;
         }
-        if (_states[position - Slice.Bounds.Start] != PortState.Open)
+        if (_states[Slice.Bounds.IndexOf(position)] != PortState.Open)
         {
             problem = $"it sent the service of {name}, which it had not reported open";
             return false;
@@ -174,7 +174,7 @@ public sealed class SliceTracker(Slice slice, WorkList work)
         var count = 0;
         for (var i = 0; i < _states.Length; i++)
         {
-            if (attempt.Covers[i] && _states[i] == PortState.Open && !_services.ContainsKey(Slice.Bounds.Start + i))
+            if (attempt.Covers[i] && _states[i] == PortState.Open && !_services.ContainsKey(Slice.Bounds.Position(i)))
             {
                 count++;
             }
