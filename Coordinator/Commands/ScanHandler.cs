@@ -113,7 +113,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             }
         }
         await ReportUnscannedAsync(result).ConfigureAwait(false);
-        await EndJournalAsync(journalPath, result.Complete && !lost, result.Interrupted).ConfigureAwait(false);
+        await EndJournalAsync(journalPath, result.Complete, lost, result.Interrupted).ConfigureAwait(false);
 
         return result.Interrupted ? ExitCodes.Interrupted
             : result.Complete && !lost ? ExitCodes.Success
@@ -184,8 +184,8 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         }
     }
 
-    /// <summary>A complete scan needs its journal no more; any other is told how to go on.</summary>
-    private async Task EndJournalAsync(string? path, bool complete, bool interrupted)
+    /// <summary>A complete scan whose reports are written needs its journal no more; any other is told how to go on.</summary>
+    private async Task EndJournalAsync(string? path, bool complete, bool lost, bool interrupted)
     {
         if (path is null)
         {
@@ -194,9 +194,20 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
                 await stderr.WriteLineAsync("portscan: this scan kept no journal, so it cannot be resumed: give a report file (-oA BASE) or --journal FILE next time").ConfigureAwait(false);
             }
         }
+        else if (complete && lost)
+        {
+            await stderr.WriteLineAsync($"portscan: every port was scanned; to write the reports again from the journal: {ResumeCommand.Suggestion(path)}").ConfigureAwait(false);
+        }
         else if (complete)
         {
-            File.Delete(path);
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"portscan: the scan is complete, but its journal '{path}' could not be deleted ({e.Message}): delete it by hand").ConfigureAwait(false);
+            }
         }
         else
         {
