@@ -62,6 +62,7 @@ public static class PortScanCli
         ("lab", LabCommand.Summary, () => new LabCommand()),
         ("demo", DemoCommand.Summary, () => new DemoCommand()),
         ("bench", BenchCommand.Summary, () => new BenchCommand()),
+        ("resume", ResumeCommand.Summary, () => new ResumeCommand()),
     ];
 
     /// <summary>
@@ -127,6 +128,10 @@ public static class PortScanCli
             return ["--help"];
         }
         var first = args[0];
+        if (first == "--resume")
+        {
+            return ["resume", .. args[1..]]; // nmap's spelling
+        }
         var named = Commands.Any(c => c.Name == first) || first is "-h" or "-?" or "--help" or "-V" or "--version";
         return named ? args : ["scan", .. args];
     }

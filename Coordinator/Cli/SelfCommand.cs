@@ -55,5 +55,6 @@ public static class SelfCommand
         }
     }
 
-    private static string Quote(string word) => word.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$') ? $"'{word.Replace("'", "'\\''", StringComparison.Ordinal)}'" : word;
+    /// <summary>A word as a POSIX shell reads it back: quoted when it holds a space, a quote or a dollar.</summary>
+    public static string Quote(string word) => word.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$') ? $"'{word.Replace("'", "'\\''", StringComparison.Ordinal)}'" : word;
 }

@@ -47,6 +47,11 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     private readonly Option<string?> _xml = new("-oX") { Description = "Write the XML report to FILE, as nmap's -oX; - is stdout", HelpName = "FILE" };
     private readonly Option<string?> _grepable = new("-oG") { Description = "Write the grepable report to FILE, as nmap's -oG; - is stdout", HelpName = "FILE" };
     private readonly Option<string?> _all = new("-oA") { Description = "Write BASE.nmap, BASE.xml and BASE.gnmap at once, as nmap's -oA", HelpName = "BASE" };
+    private readonly Option<string?> _journal = new("--journal")
+    {
+        Description = "Keep the scan's journal in FILE (default: beside the first report file, as BASE.journal; none without one), for 'portscan resume FILE'",
+        HelpName = "FILE",
+    };
     private readonly Option<bool> _showClosed = new("--show-closed") { Description = "List closed and filtered ports too" };
     private readonly Option<bool> _open = new("--open") { Description = "List only ports that are or may be open (open, open|filtered), as nmap's --open; counts stay complete" };
     private readonly Option<bool> _reason = new("--reason") { Description = "Show why each port is in its state (nmap's reason words: syn-ack, conn-refused, no-response…)" };
@@ -84,6 +89,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
         Add(_xml);
         Add(_grepable);
         Add(_all);
+        Add(_journal);
         Add(_showClosed);
         Add(_open);
         Add(_reason);
@@ -117,7 +123,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             new HelpGroup("Other machines (docs/scale-out.md)", _launch.All),
             new HelpGroup("Timing (nmap's options and -T templates; README has the table)", _probes.Timing),
             new HelpGroup("Services and versions", [.. _versions.All, .. _probes.Banners]),
-            new HelpGroup("Output", [_format, _output, _normal, _xml, _grepable, _all, _open, _showClosed, _reason, _noProgress, _statsEvery, _verbose, _veryVerbose, _debug]),
+            new HelpGroup("Output", [_format, _output, _normal, _xml, _grepable, _all, _journal, _open, _showClosed, _reason, _noProgress, _statsEvery, _verbose, _veryVerbose, _debug]),
         ],
         [
             new("portscan 127.0.0.1 -p 22,80,443", "three ports of this machine, one worker a core"),
@@ -126,10 +132,12 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             new("portscan 127.0.0.1 -p 22,80 -sV", "each open port's service and version, as nmap's -sV"),
             new("portscan 127.0.0.1 -p- --format json -o - | jq .hosts[0].counts", "every port, the JSON report on stdout"),
             new("portscan 127.0.0.1 -p- --launch ssh --hosts localhost", "the worker started through ssh (docs/scale-out.md)"),
+            new("portscan 127.0.0.1 -p- -oA lab; portscan resume lab.journal", "a scan stopped or killed goes on from its journal"),
         ],
         [ExitCodes.Help]);
 
-    private ScanSettings Settings(ParseResult parse)
+    /// <summary>The settings of a parse of this command: a scan's own, or one a journal's arguments were parsed again for (<see cref="ResumeCommand"/>).</summary>
+    internal ScanSettings Settings(ParseResult parse)
     {
         var format = ReportFormats.Parse(parse.GetValue(_format)!);
         var files = new List<(ReportFormat, string)>();
@@ -194,7 +202,9 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             Verbosity(parse),
             parse.GetValue(_noProgress),
             parse.GetValue(_statsEvery),
-            CommandLine(parse));
+            CommandLine(parse),
+            parse.GetValue(_journal),
+            [.. parse.Tokens.Skip(1).Select(t => t.Value)]);
     }
 
     private LogLevel Verbosity(ParseResult parse) =>

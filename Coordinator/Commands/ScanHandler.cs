@@ -13,8 +13,10 @@ namespace PortScan.Coordinator.Commands;
 /// Runs <c>portscan scan</c>: resolve every target once, scan, report. stdout carries either the
 /// scan as text (live "Discovered" lines, then the report) or, when no report file is asked for
 /// and --format is not text, the report document itself: jsonl streamed, the others at the end.
+/// A scan with a report file or --journal keeps a journal of its results until it is complete;
+/// <paramref name="resumed"/> is the journal of a scan <c>portscan resume</c> goes on with.
 /// </summary>
-internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, TextWriter stderr)
+internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, TextWriter stderr, JournalFile? resumed = null)
 {
     /// <summary>nmap's spelling for "this report goes to stdout" (<c>-oX -</c>).</summary>
     private const string StandardOutput = "-";
@@ -29,6 +31,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         {
             ReportFiles.CheckWritable(path);
         }
+        var journalPath = JournalPath(files);
 
         WorkerCommand worker;
         try
@@ -49,6 +52,8 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         var logger = loggers.CreateLogger("portscan");
         var launcher = await settings.Launch.CreateAsync(worker, logger, cancellationToken).ConfigureAwait(false);
         var request = await RequestAsync(settings.Workers ?? launcher.Cpus, cancellationToken).ConfigureAwait(false);
+        using var journal = await OpenJournalAsync(journalPath, request).ConfigureAwait(false);
+        request = request with { Resumed = resumed?.Results };
 
         var services = ServiceNames.Load();
         var stdoutFormat = toStdout.Count > 0 ? toStdout[0].Format : files.Count > 0 ? ReportFormat.Text : settings.Format;
@@ -57,6 +62,10 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         if (progress is not null)
         {
             observers.Add(progress);
+        }
+        if (journal is not null)
+        {
+            observers.Add(journal);
         }
         if (settings.StatsEvery is { } every)
         {
@@ -77,6 +86,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         var result = await new ScanCoordinator(launcher, logger)
             .RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
         progress?.Dispose();
+        journal?.Dispose();
 
         var context = new ReportContext(result, services, settings.Shown, settings.Reason, settings.CommandLine);
         if (stream is not null)
@@ -104,6 +114,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             }
         }
         await ReportUnscannedAsync(result).ConfigureAwait(false);
+        await EndJournalAsync(journalPath, result.Complete, lost, result.Interrupted).ConfigureAwait(false);
 
         return result.Interrupted ? ExitCodes.Interrupted
             : result.Complete && !lost ? ExitCodes.Success
@@ -129,6 +140,84 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             throw new UsageException(problem);
         }
         return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts, settings.Schedule, settings.Version);
+    }
+
+    /// <summary>
+    /// Where the journal goes: the one resumed; --journal; else beside the first report file, its
+    /// extension replaced (<c>-oA lab</c>: <c>lab.journal</c>). A scan that writes no file keeps
+    /// none unless asked: it leaves nothing behind, as before. A new scan never overwrites a journal:
+    /// it is a scan that did not finish, and the user may not want to lose it.
+    /// </summary>
+    private string? JournalPath(List<(ReportFormat Format, string Path)> files)
+    {
+        if (resumed is not null)
+        {
+            return resumed.Path;
+        }
+        var path = settings.Journal ?? (files.Count > 0 ? Path.ChangeExtension(files[0].Path, ".journal") : null);
+        if (path is null)
+        {
+            return null;
+        }
+        if (files.Any(f => Path.GetFullPath(f.Path) == Path.GetFullPath(path)))
+        {
+            throw new UsageException($"the journal '{path}' would be written over a report: give --journal another file");
+        }
+        if (File.Exists(path))
+        {
+            throw new UsageException($"'{path}' is the journal of a scan that did not finish: go on with it ({ResumeCommand.Suggestion(path)}), or delete it to start again");
+        }
+        ReportFiles.CheckWritable(path);
+        return path;
+    }
+
+    private async Task<ScanJournal?> OpenJournalAsync(string? path, ScanRequest request)
+    {
+        if (resumed is not null)
+        {
+            await stderr.WriteLineAsync($"portscan: resuming from '{resumed.Path}': {resumed.Results.Count:N0} of {request.Work.Count:N0} host-ports are in it"
+                + (resumed.DroppedBytes > 0 ? $"; its incomplete last line ({Counted.Of(resumed.DroppedBytes, "byte")}, cut short when the scan was killed) is left out" : "")).ConfigureAwait(false);
+            return ScanJournal.Continue(resumed);
+        }
+        try
+        {
+            return path is null ? null : ScanJournal.Create(path, Environment.CurrentDirectory, settings.Arguments);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"cannot write the journal '{path}': {e.Message}");
+        }
+    }
+
+    /// <summary>A complete scan whose reports are written needs its journal no more; any other is told how to go on.</summary>
+    private async Task EndJournalAsync(string? path, bool complete, bool lost, bool interrupted)
+    {
+        if (path is null)
+        {
+            if (interrupted)
+            {
+                await stderr.WriteLineAsync("portscan: this scan kept no journal, so it cannot be resumed: give a report file (-oA BASE) or --journal FILE next time").ConfigureAwait(false);
+            }
+        }
+        else if (complete && lost)
+        {
+            await stderr.WriteLineAsync($"portscan: every port was scanned; to write the reports again from the journal: {ResumeCommand.Suggestion(path)}").ConfigureAwait(false);
+        }
+        else if (complete)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"portscan: the scan is complete, but its journal '{path}' could not be deleted ({e.Message}): delete it by hand").ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await stderr.WriteLineAsync($"portscan: to scan only what is left: {ResumeCommand.Suggestion(path)}").ConfigureAwait(false);
+        }
     }
 
     /// <summary>No port is lost silently: every unscanned host-port is named, with the reason.</summary>

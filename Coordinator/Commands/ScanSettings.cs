@@ -27,6 +27,8 @@ namespace PortScan.Coordinator.Commands;
 /// <param name="Verbosity">The least a log line must be to reach stderr: Warning by default, Information with -v, Debug with -vv, Trace with -d.</param>
 /// <param name="StatsEvery">--stats-every: how often to print nmap's status lines on stderr; null for never.</param>
 /// <param name="CommandLine">The command as typed, for the reports that quote it as nmap does.</param>
+/// <param name="Journal">--journal: where to keep the journal; null for beside the first report file (none without one).</param>
+/// <param name="Arguments">The words given to <c>scan</c>, as typed: what a journal records, and <c>resume</c> parses again.</param>
 public sealed record ScanSettings(
     IReadOnlyList<string> Targets,
     AddressFamily? Family,
@@ -48,4 +50,6 @@ public sealed record ScanSettings(
     LogLevel Verbosity,
     bool NoProgress,
     TimeSpan? StatsEvery,
-    string CommandLine);
+    string CommandLine,
+    string? Journal,
+    IReadOnlyList<string> Arguments);

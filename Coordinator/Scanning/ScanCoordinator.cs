@@ -40,14 +40,17 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         _hinted.Clear();
         _timedOut.Clear();
         _counts = new ProgressCounts(request);
+        request.Resumed?.Restore(request, slices, _counts);
 
         // Many writers (launchers, the clock, the stop request), one reader: this loop. No locks around the trackers.
         var events = Channel.CreateUnbounded<ScanEvent>(new UnboundedChannelOptions { SingleReader = true });
         var watchdog = new WorkerWatchdog(request.Processes, request.Probes.Concurrency, launcher.Cpus, launcher.StartupAllowance);
         var launches = new List<Task>();
         var running = 0;
+        // A slice a resumed journal finished needs no worker.
+        var unfinished = slices.Where(s => s.Pending > 0).ToList();
         // The dynamic schedule's chunks in the order they are handed out; a worker takes the next one after each done.
-        var queued = new Queue<SliceTracker>(dynamic ? slices.Skip(request.Processes) : []);
+        var queued = new Queue<SliceTracker>(dynamic ? unfinished.Skip(request.Processes) : []);
 
         void Launch(SliceTracker slice, int worker)
         {
@@ -72,9 +75,11 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         }
 
         // Workers first: their start-up is the longest wait of a short scan, and everything else here can overlap it.
-        for (var worker = 0; worker < request.Processes; worker++)
+        // Under the dynamic schedule the first chunks go to workers 0, 1, …; a slice is its own worker's.
+        var lane = 0;
+        foreach (var slice in dynamic ? unfinished.Take(request.Processes) : unfinished)
         {
-            Launch(slices[worker], worker);
+            Launch(slice, dynamic ? lane++ : slice.Slice.Worker);
         }
         // The first parse sets up System.Text.Json's metadata (tens of ms): do it while the workers
         // start, instead of after their first line arrives.
