@@ -117,7 +117,7 @@ internal sealed class DemoCommand : Command
         ScaledBarChart.Write(console, "Seconds for the same scan (shorter is better), to scale:",
             [.. trials.Select(t => new ScaledBar(t.Label, t.Seconds, ScaledBarChart.Format(t.Seconds, " s"), t.Concurrency == 1 ? Color.Orange1 : Color.Green))]);
         console.WriteLine();
-        console.WriteLine(Closing(trials, workers));
+        console.WriteLine(Closing(trials, workers, parse.GetValue(_closed), parse.GetValue(_filtered)));
         if (svg is not null)
         {
             AtomicFile.Write(svg, writer => writer.Write(TimelineSvg.Draw(trials, $"portscan demo: every run's workers, {lab.Ports.Count} ports, timeout {timeoutMs} ms")));
@@ -127,8 +127,8 @@ internal sealed class DemoCommand : Command
         return trials.All(t => t.Mismatches(lab.ExpectedState).Count == 0) ? ExitCodes.Success : ExitCodes.ScanFailed;
     }
 
-    /// <summary>The closing lesson, every number in it from this run.</summary>
-    private static string Closing(List<Trial> trials, int workers)
+    /// <summary>The closing lesson, every number in it from this run; <paramref name="closed"/> and <paramref name="filtered"/> are the lab's, for the next run it suggests.</summary>
+    private static string Closing(List<Trial> trials, int workers, int closed, int filtered)
     {
         var (one, block, cyclic, dynamic, engine) = (trials[0], trials[1], trials[2], trials[3], trials[4]);
         static double Ratio(double a, double b) => b > 0 ? a / b : 0;
@@ -141,7 +141,8 @@ internal sealed class DemoCommand : Command
             + $"Dealt round-robin, every worker got a share of them: {Shared(cyclic, cyclicTime)}. "
             + $"Handed out in chunks on request, each worker took what it could: {Shared(dynamic, dynamicTime)}. "
             + (dynamicTime.StartUp > dynamicTime.Imbalance && cyclicTime.StartUp > cyclicTime.Imbalance
-                ? $"What is left between them and {workers}x is mostly start-up, which no schedule can share out. "
+                ? $"What is left between them and {workers}x is mostly start-up, which no schedule can share out; it does not grow with the work, "
+                    + $"so to see the schedules with start-up small beside it, give the lab ten times the ports: {SelfCommand.Prefix} demo --closed {Math.Min(1000, closed * 10)} --filtered {Math.Min(1000, filtered * 10)}. "
                 : $"What is left between them and {workers}x is still mostly imbalance. ")
             + $"The async engine's {Counted.Of(engine.Workers, "process", "processes")} each kept up to {InFlight(engine)} connects in flight "
             + $"(its slices hold at most {engine.Result.Slices.Max(s => s.Slice.Bounds.Count)} ports): {Ratio(one.Seconds, engine.Seconds):0.0}x faster than 1 worker.";

@@ -27,6 +27,8 @@ public class TeachingCommandsTests
         stdout.ShouldMatch(@"Dealt\s+round-robin,\s+every\s+worker\s+got\s+a\s+share\s+of\s+them", "the closing text compares the schedules");
         stdout.ShouldMatch(@"Handed\s+out\s+in\s+chunks\s+on\s+request,\s+each\s+worker\s+took\s+what\s+it\s+could:\s+\d+\.\dx");
         stdout.ShouldMatch(@"(?m)^│ dynamic\s+│ 4 ", "the table names each run by its schedule, short enough for 80 columns");
+        stdout.ShouldMatch(@"mostly\s+start-up,\s+which\s+no\s+schedule\s+can\s+share\s+out;[^.]*ten\s+times\s+the\s+ports:\s+\S.*demo\s+--closed\s+300\s+--filtered\s+320",
+            "at 20 ms a port start-up outweighs the work, and the demo says how to see past it");
         stdout.ShouldContain("speedup");
         stdout.ShouldContain("WORKER  FIRST   LAST  PORTS  SLICE", customMessage: "the slice table is shown");
     }
