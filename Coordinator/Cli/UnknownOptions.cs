@@ -10,7 +10,7 @@ namespace PortScan.Coordinator.Cli;
 internal static class UnknownOptions
 {
     private const string Raw = "it needs raw packets, and portscan scans with connect() (nmap's -sT)";
-    private const string Discovery = "every target is scanned, as with -Pn";
+    private const string Discovery = "host discovery probes with ICMP echo and TCP connects (-PS)";
 
     // nmap's options that portscan does not have: what each is, and what portscan does instead.
     // Names ending in '*' take their value glued on (-PS22, --script=banner).
@@ -39,7 +39,7 @@ internal static class UnknownOptions
         ("-b", "FTP bounce scan", null),
         ("-sn", "ping scan", Discovery),
         ("-sL", "list scan", "'portscan plan' shows the hosts and ports a scan would cover"),
-        ("-PS*", "TCP SYN discovery", Discovery),
+        ("-PS*", "TCP discovery with its ports glued on", "write them apart: -PS 22,80"),
         ("-PA*", "TCP ACK discovery", Discovery),
         ("-PU*", "UDP discovery", Discovery),
         ("-PY*", "SCTP discovery", Discovery),

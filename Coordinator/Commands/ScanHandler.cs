@@ -4,6 +4,7 @@ using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
+using PortScan.Shared.Ports;
 using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Commands;
@@ -73,8 +74,9 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             observers.Add(stream);
         }
 
-        var result = await new ScanCoordinator(launcher, logger)
-            .RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
+        var result = settings.Discovery is { } pingPorts && request.Targets.Count > 1
+            ? await ScanLiveHostsAsync(request, pingPorts, launcher, logger, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false)
+            : await new ScanCoordinator(launcher, logger).RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
         progress?.Dispose();
 
         var context = new ReportContext(result, services, settings.Shown, settings.Reason, settings.CommandLine);
@@ -124,6 +126,23 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         }
         var workers = (int)Math.Min(workersAsked, (long)hosts.Count * settings.Ports.Count);
         return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts, settings.Version, settings.Schedule);
+    }
+
+    /// <summary>Several targets: host discovery first, then a scan of the hosts it found up (none when it found none, or was stopped).</summary>
+    private static async Task<ScanResult> ScanLiveHostsAsync(ScanRequest request, PortSet pingPorts, IWorkerLauncher launcher, ILogger logger,
+        IScanObserver observer, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.Now;
+        var discovery = await new HostDiscovery(launcher, logger).RunAsync(request, pingPorts, cancellationToken).ConfigureAwait(false);
+        List<ResolvedTarget> up = [.. request.Targets.Where((_, i) => discovery.Hosts[i].Up)];
+        ScanResult? live = null;
+        if (up.Count > 0 && !discovery.Interrupted)
+        {
+            var workers = (int)Math.Min(request.Workers, (long)up.Count * request.Ports.Count);
+            var scan = new ScanRequest(up, request.Ports, workers, request.Probes, request.MaxWorkerRestarts, request.Version, request.Schedule);
+            live = await new ScanCoordinator(launcher, logger).RunAsync(scan, observer, cancellationToken).ConfigureAwait(false);
+        }
+        return new ScanResult(request, discovery, startedAt, live);
     }
 
     /// <summary>No port is lost silently: every unscanned host-port is named, with the reason.</summary>

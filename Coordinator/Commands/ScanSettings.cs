@@ -48,4 +48,5 @@ public sealed record ScanSettings(
     LogLevel Verbosity,
     bool NoProgress,
     TimeSpan? StatsEvery,
-    string CommandLine);
+    string CommandLine,
+    PortSet? Discovery = null);

@@ -173,6 +173,19 @@ public static class TextReport
             $"{verb} {s.Scanned} of {Counted.Of(s.Total, "port")} on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({Counted.Of((long)Math.Round(result.PortsPerSecond), "port")}/s) with {Counted.Of(result.Slices.Count, "worker")}{(result.Request.Schedule == Schedule.Cyclic && result.Slices.Count > 1 ? ", ports dealt round-robin (--schedule cyclic)" : "")}");
         var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered{(s.OpenFiltered > 0 ? $", {s.OpenFiltered} open|filtered" : "")}";
         yield return s.Unscanned > 0 ? $"{counts}, {s.Unscanned} unscanned" : counts;
+        if (result.Discovery is not null)
+        {
+            var down = result.Hosts.Where(h => h.SkippedAsDown).ToList();
+            if (down.Count > 0)
+            {
+                yield return $"{Counted.Of(down.Count, "host")} seemed down (no answer to host discovery), so {Counted.Of(down.Sum(h => h.Summary.Unscanned), "port")} were left unscanned; -Pn scans them";
+            }
+            if (down.Count == result.Hosts.Count)
+            {
+                yield return "Note: Host seems down. If it is really up, but blocking our ping probes, try -Pn";
+            }
+            yield return GrepableReport.Summary(result);
+        }
         var replacements = result.Slices.Sum(slice => slice.Attempts.Count - 1);
         if (replacements > 0)
         {
@@ -187,7 +200,8 @@ public static class TextReport
     /// <summary>Everything after the live part: the host blocks and the totals.</summary>
     public static IEnumerable<string> Report(ReportContext context)
     {
-        foreach (var host in context.Result.Hosts.Where(h => context.Shown.ShowsHost(h)))
+        // As nmap's normal output, hosts discovery found down get no block of their own: the totals count them.
+        foreach (var host in context.Result.Hosts.Where(h => !h.SkippedAsDown && context.Shown.ShowsHost(h)))
         {
             yield return "";
             foreach (var line in HostBlock(host, context.Services, context.Shown, context.Reasons))

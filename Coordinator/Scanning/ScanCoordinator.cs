@@ -47,7 +47,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         void Launch(SliceTracker slice)
         {
             var attempt = slice.NewAttempt();
-            var arguments = new WorkerArguments(attempt.Work, request.WorkerProbes, slice.Slice.Worker, Supervised: true, request.Version);
+            var arguments = new WorkerArguments(attempt.Work, request.WorkerProbes, slice.Slice.Worker, Supervised: true, request.Version, request.Discover);
             running++;
             launches.Add(launcher.RunAsync(attempt, [.. arguments.ToArgumentList()], events.Writer));
         }
@@ -270,6 +270,9 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
                 break;
             case ServiceMessage service:
                 ApplyService(request, attempt, service, observer);
+                break;
+            case HostMessage found:
+                HostDiscovery.Apply(request, found, HostOf(request, attempt, found.Target), observer, problem => Distrust(attempt, problem));
                 break;
             case DoneMessage:
                 var unreported = attempt.Slice.CountUnscanned(attempt);

@@ -12,6 +12,7 @@ namespace PortScan.Coordinator.Scanning;
 /// <param name="MaxWorkerRestarts">Replacement workers a slice may have after its first worker fails.</param>
 /// <param name="Version">-sV: each worker probes its open ports for their services; null for none.</param>
 /// <param name="Schedule">How the positions are dealt to the workers.</param>
+/// <param name="Discover">Host discovery: the ports are the discovery probes', and each worker reports each host up or down (<see cref="HostDiscovery"/>).</param>
 public sealed record ScanRequest(
     IReadOnlyList<ResolvedTarget> Targets,
     PortSelection Ports,
@@ -19,7 +20,8 @@ public sealed record ScanRequest(
     ProbeSettings Probes,
     int MaxWorkerRestarts,
     VersionDetection? Version = null,
-    Schedule Schedule = Schedule.Block)
+    Schedule Schedule = Schedule.Block,
+    bool Discover = false)
 {
     /// <summary>
     /// What each worker is given: the probe settings with its share of the scan's --max-rate and

@@ -7,7 +7,7 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     public static string Serialize(WorkerMessage message)
     {
@@ -123,6 +123,16 @@ public static class ProtocolCodec
                 json.WriteString("transport", service.Transport);
                 json.WriteNumber("port", service.Port);
                 WriteService(json, service.Service);
+                break;
+            case HostMessage host:
+                json.WriteString("type", "host");
+                json.WriteString("target", host.Target);
+                json.WriteBoolean("up", host.Up);
+                json.WriteString("reason", host.Reason);
+                if (host.RttMs is { } rtt)
+                {
+                    json.WriteNumber("rttMs", rtt);
+                }
                 break;
             case DoneMessage done:
                 json.WriteString("type", "done");

@@ -25,14 +25,19 @@ namespace PortScan.Shared.Protocol;
 /// the worker, or the one <c>--version-db FILE</c> names.
 /// </para>
 /// <para>
+/// <c>--discover</c> makes it a host-discovery worker: its ports are the discovery probes' (<c>-PS</c>), it also
+/// sends each host an ICMP echo request, and it ends with one <see cref="HostMessage"/> a host.
+/// </para>
+/// <para>
 /// <c>--supervised</c> tells a worker it runs under a coordinator (see the worker's
 /// <c>CoordinatorLifeline</c>): it exits when its stdin pipe closes, and leaves the terminal's
 /// process group. Without it a worker run by hand behaves like any command-line tool.
 /// </para>
 /// </summary>
-public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int WorkerId, bool Supervised, VersionDetection? Version = null)
+public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int WorkerId, bool Supervised, VersionDetection? Version = null, bool Discover = false)
 {
     private const string SupervisedFlag = "--supervised";
+    private const string DiscoverFlag = "--discover";
 
     public IEnumerable<string> ToArgumentList()
     {
@@ -85,6 +90,10 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
                 yield return database;
             }
         }
+        if (Discover)
+        {
+            yield return DiscoverFlag;
+        }
         if (Supervised)
         {
             yield return SupervisedFlag;
@@ -98,12 +107,19 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
         var segments = new List<WorkSegment>();
         IReadOnlyList<IPAddress>? hosts = null;
         var supervised = false;
+        var discover = false;
         for (var i = 0; i < args.Count; i += 2)
         {
             var name = args[i];
             if (name == SupervisedFlag)
             {
                 supervised = true;
+                i--;
+                continue;
+            }
+            if (name == DiscoverFlag)
+            {
+                discover = true;
                 i--;
                 continue;
             }
@@ -172,7 +188,7 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
                 throw new FormatException(versionProblem);
             }
         }
-        return new WorkerArguments(new WorkSet(segments), probes, worker, supervised, version);
+        return new WorkerArguments(new WorkSet(segments), probes, worker, supervised, version, discover);
     }
 
     /// <summary>A positive decimal; 0 when the option is absent (no limit).</summary>

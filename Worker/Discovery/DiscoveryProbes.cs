@@ -1,0 +1,58 @@
+using System.Net;
+using PortScan.Shared.Ports;
+using PortScan.Shared.Protocol;
+using PortScan.Shared.Work;
+using PortScan.Worker.Timing;
+
+namespace PortScan.Worker.Discovery;
+
+/// <summary>
+/// A discovery worker (<c>--discover</c>): ICMP echo to each host first, then its ports (the -PS
+/// probes) scanned by the connect engine as any slice's, passing through here on their way to the
+/// writer. A host is up when anything answered: an echo reply, or a connect accepted or refused.
+/// At the end, one <see cref="HostMessage"/> a host.
+/// </summary>
+internal sealed class DiscoveryProbes(IPortResultSink inner) : IPortResultSink
+{
+    private readonly Dictionary<IPAddress, (PortReason Reason, double RttMs)> _answers = [];
+
+    /// <summary>Sends the echo requests; says on stderr when ICMP is not to be had, and discovery goes on with TCP alone.</summary>
+    public void Ping(WorkSet work, HostTimings timings, AttemptPacer pacer, int workerId, CancellationToken cancellationToken)
+    {
+        var hosts = work.Segments.SelectMany(s => s.Hosts).Distinct().ToList();
+        using var echo = IcmpEcho.Open(hosts);
+        if (echo.Problem is { } problem)
+        {
+            Console.Error.WriteLine($"portscan-worker {workerId}: {problem}: host discovery goes on with TCP alone");
+        }
+        foreach (var (host, rtt) in echo.Ping([.. hosts.Select(timings.For)], pacer, cancellationToken))
+        {
+            _answers[host] = (PortReason.EchoReply, rtt);
+        }
+    }
+
+    public void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null, PortReason? reason = null)
+    {
+        if (state is PortState.Open or PortState.Closed && !_answers.ContainsKey(target.Address))
+        {
+            _answers[target.Address] = (PortReasons.Usual(transport, state), rttMs);
+        }
+        inner.Report(target, transport, port, state, rttMs, banner, reason);
+    }
+
+    public void Tell(WorkerMessage message) => inner.Tell(message);
+
+    public void Flush() => inner.Flush();
+
+    /// <summary>Each host's finding, after its ports.</summary>
+    public void SendHosts(WorkSet work)
+    {
+        inner.Flush();
+        foreach (var host in work.Segments.SelectMany(s => s.Hosts).Distinct())
+        {
+            inner.Tell(_answers.TryGetValue(host, out var answer)
+                ? new HostMessage(host.ToString(), true, answer.Reason.ToWireName(), Math.Round(answer.RttMs, 3))
+                : new HostMessage(host.ToString(), false, PortReason.NoResponse.ToWireName()));
+        }
+    }
+}
