@@ -65,7 +65,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         JsonLinesReport? stream = null;
         if (stdoutFormat == ReportFormat.Text)
         {
-            await stdout.WriteLineAsync(TextReport.Header(request)).ConfigureAwait(false);
+            await stdout.WriteLineAsync(settings.PingSweep ? TextReport.SweepHeader(request, settings.Discovery!) : TextReport.Header(request)).ConfigureAwait(false);
             observers.Add(new LiveTextOutput(stdout, lines));
         }
         else if (stdoutFormat == ReportFormat.Jsonl)
@@ -74,8 +74,8 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             observers.Add(stream);
         }
 
-        var result = settings.Discovery is { } pingPorts && request.Targets.Count > 1
-            ? await ScanLiveHostsAsync(request, pingPorts, launcher, logger, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false)
+        var result = settings.Discovery is { } pingPorts && (request.Targets.Count > 1 || settings.PingSweep)
+            ? await ScanLiveHostsAsync(request, pingPorts, settings.PingSweep, launcher, logger, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false)
             : await new ScanCoordinator(launcher, logger).RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
         progress?.Dispose();
 
@@ -128,21 +128,24 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         return new ScanRequest(hosts, settings.Ports, workers, settings.Probes, settings.MaxWorkerRestarts, settings.Version, settings.Schedule);
     }
 
-    /// <summary>Several targets: host discovery first, then a scan of the hosts it found up (none when it found none, or was stopped).</summary>
-    private static async Task<ScanResult> ScanLiveHostsAsync(ScanRequest request, PortSet pingPorts, IWorkerLauncher launcher, ILogger logger,
+    /// <summary>
+    /// Several targets, or -sn: host discovery first, then a scan of the hosts it found up (none with
+    /// -sn, when it found none, or when it was stopped).
+    /// </summary>
+    private static async Task<ScanResult> ScanLiveHostsAsync(ScanRequest request, PortSet pingPorts, bool pingSweep, IWorkerLauncher launcher, ILogger logger,
         IScanObserver observer, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.Now;
         var discovery = await new HostDiscovery(launcher, logger).RunAsync(request, pingPorts, cancellationToken).ConfigureAwait(false);
         List<ResolvedTarget> up = [.. request.Targets.Where((_, i) => discovery.Hosts[i].Up)];
         ScanResult? live = null;
-        if (up.Count > 0 && !discovery.Interrupted)
+        if (up.Count > 0 && !discovery.Interrupted && !pingSweep)
         {
             var workers = (int)Math.Min(request.Workers, (long)up.Count * request.Ports.Count);
             var scan = new ScanRequest(up, request.Ports, workers, request.Probes, request.MaxWorkerRestarts, request.Version, request.Schedule);
             live = await new ScanCoordinator(launcher, logger).RunAsync(scan, observer, cancellationToken).ConfigureAwait(false);
         }
-        return new ScanResult(request, discovery, startedAt, live);
+        return new ScanResult(request, discovery, startedAt, live, pingSweep);
     }
 
     /// <summary>No port is lost silently: every unscanned host-port is named, with the reason.</summary>

@@ -49,4 +49,5 @@ public sealed record ScanSettings(
     bool NoProgress,
     TimeSpan? StatsEvery,
     string CommandLine,
-    PortSet? Discovery = null);
+    PortSet? Discovery = null,
+    bool PingSweep = false);

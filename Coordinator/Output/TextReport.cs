@@ -23,6 +23,14 @@ public static class TextReport
             $"Scanning {hosts}, ports {request.Ports} ({ports}{(request.Targets.Count > 1 ? " each" : "")}), {Counted.Of(request.Workers, "worker")}, {TimingDescription.Of(request.Probes)}");
     }
 
+    /// <summary>-sn's first line: what host discovery probes, and with how many workers.</summary>
+    public static string SweepHeader(ScanRequest request, PortSet pingPorts)
+    {
+        var hosts = request.Targets.Count == 1 ? request.Targets[0].ToString() : $"{request.Targets.Count} hosts";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Host discovery of {hosts} (ICMP echo, TCP connects to {pingPorts}), {TimingDescription.Of(request.Probes)}");
+    }
+
     /// <summary>nmap's verbose-mode line for a port found while the scan runs.</summary>
     public static string Discovered(ResolvedTarget host, PortResult port) =>
         $"Discovered {port.State.ToWireName()} port {port.Name} on {host.Address}";
@@ -45,6 +53,10 @@ public static class TextReport
         else if (s.Filtered + s.OpenFiltered > 0)
         {
             yield return $"No port answered: every scanned port is {(s.OpenFiltered == 0 ? "filtered" : s.Filtered == 0 ? "open|filtered" : "filtered or open|filtered")}.";
+        }
+        if (!host.PortsScanned)
+        {
+            yield break;
         }
         if (host.TimedOut)
         {
@@ -166,6 +178,15 @@ public static class TextReport
 
     public static IEnumerable<string> Totals(ScanResult result)
     {
+        if (result.PingSweep)
+        {
+            if (!result.Hosts.Any(h => h.Up))
+            {
+                yield return "Note: Host seems down. If it is really up, but blocking our ping probes, try -Pn";
+            }
+            yield return $"Host discovery only (-sn): {GrepableReport.Summary(result)}";
+            yield break;
+        }
         var s = result.Summary;
         var verb = result.Complete ? "Scanned" : "Partially scanned";
         var hosts = result.Hosts.Count == 1 ? result.Hosts[0].Target.ToString() : $"{result.Hosts.Count} hosts ({result.Hosts.Count(h => h.Up)} up)";
@@ -201,7 +222,7 @@ public static class TextReport
     public static IEnumerable<string> Report(ReportContext context)
     {
         // As nmap's normal output, hosts discovery found down get no block of their own: the totals count them.
-        foreach (var host in context.Result.Hosts.Where(h => !h.SkippedAsDown && context.Shown.ShowsHost(h)))
+        foreach (var host in context.Result.Hosts.Where(h => (h.PortsScanned || (context.Result.PingSweep && h.Up)) && context.Shown.ShowsHost(h)))
         {
             yield return "";
             foreach (var line in HostBlock(host, context.Services, context.Shown, context.Reasons))

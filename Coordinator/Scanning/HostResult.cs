@@ -40,13 +40,16 @@ public sealed class HostResult
         _status = status;
         Target = target;
         var ports = result.Request.Ports;
-        ScanSummary Of(Transport t) => new(0, 0, 0, 0, ports[t].Count);
+        ScanSummary Of(Transport t) => new(0, 0, 0, 0, result.PingSweep ? 0 : ports[t].Count);
         _summaries = [Of(Transport.Tcp), Of(Transport.Udp)];
         Summary = _summaries[0] + _summaries[1];
     }
 
-    /// <summary>A host discovery found down: none of its ports was scanned, each unscanned for that reason (host-down).</summary>
-    internal static HostResult Down(ScanResult result, ResolvedTarget target, HostStatus status) => new(result, target, status);
+    /// <summary>
+    /// A host whose ports were not scanned: discovery found it down, and each is unscanned for that
+    /// reason (host-down); or the scan is a ping sweep (-sn), which has no ports.
+    /// </summary>
+    internal static HostResult Unscanned(ScanResult result, ResolvedTarget target, HostStatus status) => new(result, target, status);
 
     /// <summary>This host, scanned after discovery found it up: discovery's answer says why it is up.</summary>
     internal HostResult Discovered(HostStatus status)
@@ -56,7 +59,10 @@ public sealed class HostResult
     }
 
     /// <summary>Host discovery found the host down, and none of its ports was scanned.</summary>
-    public bool SkippedAsDown => _index < 0;
+    public bool SkippedAsDown => _index < 0 && !_result.PingSweep;
+
+    /// <summary>False for a host whose ports no worker scanned: found down, or a ping sweep's.</summary>
+    public bool PortsScanned => _index >= 0;
 
     public ResolvedTarget Target { get; }
 
@@ -107,9 +113,9 @@ public sealed class HostResult
     /// <summary>Ports in order with their state; closed, filtered, open|filtered and unscanned ones only when asked.</summary>
     public IEnumerable<PortResult> Ports(bool includeNotOpen)
     {
-        if (SkippedAsDown)
+        if (!PortsScanned)
         {
-            foreach (var (transport, port) in includeNotOpen ? _result.Request.Ports.Ports() : [])
+            foreach (var (transport, port) in includeNotOpen && SkippedAsDown ? _result.Request.Ports.Ports() : [])
             {
                 yield return new PortResult(transport, port, PortState.Unscanned, reason: PortReason.HostDown);
             }

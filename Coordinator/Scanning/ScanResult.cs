@@ -24,8 +24,10 @@ public sealed class ScanResult
     /// result over every target of <paramref name="all"/>: a host found down is in it with every port
     /// unscanned for that reason, and the time discovery took is part of the scan's.
     /// </summary>
-    public ScanResult(ScanRequest all, DiscoveryResult discovery, DateTimeOffset startedAt, ScanResult? live)
+    /// <para>A ping sweep (-sn, <paramref name="live"/> null) has every host with its status alone, and no port.</para>
+    public ScanResult(ScanRequest all, DiscoveryResult discovery, DateTimeOffset startedAt, ScanResult? live, bool pingSweep = false)
     {
+        PingSweep = pingSweep;
         Request = all;
         Discovery = discovery;
         StartedAt = startedAt;
@@ -37,12 +39,15 @@ public sealed class ScanResult
         var liveHosts = (live?.Hosts ?? []).ToDictionary(h => h.Target);
         Hosts = [.. all.Targets.Select((target, i) => liveHosts.GetValueOrDefault(target) is { } host
             ? host.Discovered(discovery.Hosts[i])
-            : HostResult.Down(this, target, discovery.Hosts[i]))];
+            : HostResult.Unscanned(this, target, discovery.Hosts[i]))];
         Summary = Hosts.Aggregate(new ScanSummary(0, 0, 0, 0, 0), (sum, host) => sum + host.Summary);
     }
 
     private readonly SliceBounds[] _bounds;
     private readonly bool _discoveryComplete = true;
+
+    /// <summary>-sn: host discovery alone, no port scanned; the reports list the hosts and their status.</summary>
+    public bool PingSweep { get; }
 
     /// <summary>Host discovery's findings; null when every target was scanned without it (-Pn, or a single host).</summary>
     public DiscoveryResult? Discovery { get; }

@@ -33,9 +33,12 @@ internal sealed class DiscoveryProbes(IPortResultSink inner) : IPortResultSink
 
     public void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null, PortReason? reason = null)
     {
-        if (state is PortState.Open or PortState.Closed && !_answers.ContainsKey(target.Address))
+        // The first answer names the reason, as nmap's does; the quickest gives the latency.
+        if (state is PortState.Open or PortState.Closed)
         {
-            _answers[target.Address] = (PortReasons.Usual(transport, state), rttMs);
+            _answers[target.Address] = _answers.TryGetValue(target.Address, out var first)
+                ? (first.Reason, Math.Min(first.RttMs, rttMs))
+                : (PortReasons.Usual(transport, state), rttMs);
         }
         inner.Report(target, transport, port, state, rttMs, banner, reason);
     }

@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using PortScan.Coordinator.Output;
 using PortScan.Tests.Support;
 
@@ -31,7 +32,7 @@ public class HostDiscoveryTests
         PrivateNetwork.RunAsync($"""
             dir='{directory.FullName}'
             {Lab}
-            '{Binaries.Coordinator}' scan 198.18.0.0/28 -p 79-81,443 {options} --format json -o "$dir/scan.json"
+            '{Binaries.Coordinator}' scan 198.18.0.0/28 -p 79-81,443 {options} --format json -o "$dir/scan.json" -oX "$dir/scan.xml" -oG "$dir/scan.gnmap"
             code=$?
             kill $listeners; wait $listeners
             exit $code
@@ -58,6 +59,37 @@ public class HostDiscoveryTests
         report.Hosts.Single(h => h.Address == "198.18.0.3").Counts.ShouldBe(new JsonCounts(1, 3, 0, 0, 0));
         report.Hosts.Single(h => h.Address == "198.18.0.4").Counts.ShouldBe(new JsonCounts(0, 4, 0, 0, 0));
         run.Stdout.ShouldContain("16 IP addresses (3 hosts up) scanned in");
+        run.Stdout.ShouldContain("13 hosts seemed down (no answer to host discovery), so 52 ports were left unscanned; -Pn scans them");
+        var xml = Path.Combine(directory.FullName, "scan.xml");
+        (await NmapDtd.ValidateAsync(xml)).ExitCode.ShouldBe(0);
+        XDocument.Load(xml).Descendants("status").Count(s => (string?)s.Attribute("state") == "down" && (string?)s.Attribute("reason") == "no-response").ShouldBe(13);
+        File.ReadAllLines(Path.Combine(directory.FullName, "scan.gnmap")).Count(l => l.EndsWith("\tStatus: Down", StringComparison.Ordinal)).ShouldBe(13);
+        directory.Delete(recursive: true);
+    }
+
+    [Test]
+    public async Task A_ping_sweep_lists_the_hosts_up_in_every_format_and_scans_no_port()
+    {
+        PrivateNetwork.RequireOrIgnore();
+        var directory = TestTemp.Directory("discovery");
+
+        var run = await ScanLabAsync("-sn", directory);
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var report = JsonReport.Parse(File.ReadAllText(Path.Combine(directory.FullName, "scan.json")));
+        report.Hosts.Where(h => h.Status!.State == "up").Select(h => h.Address).ShouldBe(Live);
+        report.Hosts.ShouldAllBe(h => h.Ports.Count == 0 && h.Counts == new JsonCounts(0, 0, 0, 0, 0));
+        report.Slices.ShouldBeEmpty("a ping sweep scans no port");
+        run.Stdout.Split('\n').Where(l => l.StartsWith("portscan scan report for ", StringComparison.Ordinal))
+            .ShouldBe(Live.Select(a => $"portscan scan report for {a}"));
+        run.Stdout.ShouldContain("Host discovery only (-sn): 16 IP addresses (3 hosts up) scanned in");
+        var xml = Path.Combine(directory.FullName, "scan.xml");
+        (await NmapDtd.ValidateAsync(xml)).ExitCode.ShouldBe(0);
+        var document = XDocument.Load(xml);
+        document.Descendants("ports").ShouldBeEmpty();
+        document.Descendants("status").Count(s => (string?)s.Attribute("state") == "up").ShouldBe(3);
+        File.ReadAllLines(Path.Combine(directory.FullName, "scan.gnmap")).Where(l => l.EndsWith("\tStatus: Up", StringComparison.Ordinal))
+            .ShouldBe(Live.Select(a => $"Host: {a} ()\tStatus: Up"));
         directory.Delete(recursive: true);
     }
 
