@@ -78,7 +78,7 @@ try
     IPortResultSink sink = openPorts ?? (IPortResultSink)writer;
     // --discover: echo requests first, and the TCP probes' answers noted on their way (Worker/Discovery).
     var discovery = arguments.Discover ? new DiscoveryProbes(sink) : null;
-    discovery?.Ping(arguments.Work, hosts, pacer, arguments.WorkerId, cancellation.Token);
+    discovery?.StartPings(arguments.Work, hosts, pacer, arguments.WorkerId, cancellation.Token);
     sink = discovery ?? sink;
     using (var tcp = new ConnectScanner(probes, pacer, hosts, hints))
     {
@@ -101,7 +101,7 @@ try
     }
     if (!cancellation.IsCancellationRequested)
     {
-        discovery?.SendHosts(arguments.Work);
+        await (discovery?.SendHostsAsync(arguments.Work) ?? Task.CompletedTask);
     }
     SendTimings();
     if (cancellation.IsCancellationRequested)

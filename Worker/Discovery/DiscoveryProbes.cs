@@ -15,20 +15,32 @@ namespace PortScan.Worker.Discovery;
 internal sealed class DiscoveryProbes(IPortResultSink inner) : IPortResultSink
 {
     private readonly Dictionary<IPAddress, (PortReason Reason, double RttMs)> _answers = [];
+    private Task<Dictionary<IPAddress, double>> _echoes = Task.FromResult(new Dictionary<IPAddress, double>());
 
-    /// <summary>Sends the echo requests; says on stderr when ICMP is not to be had, and discovery goes on with TCP alone.</summary>
-    public void Ping(WorkSet work, HostTimings timings, AttemptPacer pacer, int workerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the echo requests; says on stderr when ICMP is not to be had, and discovery goes on with
+    /// TCP alone. Under --max-rate they go first, through the scan's pacer, which one thread at a
+    /// time may use; without a rate they go beside the connects, as nmap sends its probes together,
+    /// which saves discovery a whole round of timeouts on silent hosts.
+    /// </summary>
+    public void StartPings(WorkSet work, HostTimings timings, AttemptPacer pacer, int workerId, CancellationToken cancellationToken)
     {
         var hosts = work.Segments.SelectMany(s => s.Hosts).Distinct().ToList();
-        using var echo = IcmpEcho.Open(hosts);
+        // Each host's timing is made here, before the connect engine may use it from its own thread.
+        List<HostTiming> timed = [.. hosts.Select(timings.For)];
+        var echo = IcmpEcho.Open(hosts);
         if (echo.Problem is { } problem)
         {
             Console.Error.WriteLine($"portscan-worker {workerId}: {problem}: host discovery goes on with TCP alone");
         }
-        foreach (var (host, rtt) in echo.Ping([.. hosts.Select(timings.For)], pacer, cancellationToken))
+        Dictionary<IPAddress, double> Ping()
         {
-            _answers[host] = (PortReason.EchoReply, rtt);
+            using (echo)
+            {
+                return echo.Ping(timed, pacer.IsLimited ? pacer : AttemptPacer.Unlimited, countProbes: pacer.IsLimited, cancellationToken);
+            }
         }
+        _echoes = pacer.IsLimited ? Task.FromResult(Ping()) : Task.Run(Ping, CancellationToken.None);
     }
 
     public void Report(ScanTarget target, Transport transport, int port, PortState state, double rttMs, string? banner = null, PortReason? reason = null)
@@ -47,9 +59,13 @@ internal sealed class DiscoveryProbes(IPortResultSink inner) : IPortResultSink
 
     public void Flush() => inner.Flush();
 
-    /// <summary>Each host's finding, after its ports.</summary>
-    public void SendHosts(WorkSet work)
+    /// <summary>Each host's finding, after its ports and the last echo request's wait.</summary>
+    public async Task SendHostsAsync(WorkSet work)
     {
+        foreach (var (host, rtt) in await _echoes.ConfigureAwait(false))
+        {
+            _answers[host] = (PortReason.EchoReply, _answers.TryGetValue(host, out var tcp) ? Math.Min(tcp.RttMs, rtt) : rtt);
+        }
         inner.Flush();
         foreach (var host in work.Segments.SelectMany(s => s.Hosts).Distinct())
         {

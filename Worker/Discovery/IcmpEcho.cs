@@ -68,8 +68,12 @@ internal sealed class IcmpEcho : IDisposable
         }
     }
 
-    /// <summary>Pings every host until it answers or its tries are spent; returns each answering host's round-trip time in ms.</summary>
-    public Dictionary<IPAddress, double> Ping(IReadOnlyList<HostTiming> hosts, AttemptPacer pacer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pings every host until it answers or its tries are spent; returns each answering host's round-trip time in ms.
+    /// <paramref name="countProbes"/>: the requests count in the hosts' probes and their replies time them, which only
+    /// the thread of the connect engine may do; beside it, the hosts' timings are only read.
+    /// </summary>
+    public Dictionary<IPAddress, double> Ping(IReadOnlyList<HostTiming> hosts, AttemptPacer pacer, bool countProbes, CancellationToken cancellationToken)
     {
         var answered = new Dictionary<IPAddress, double>();
         var sentAt = new Dictionary<IPAddress, long>();
@@ -87,10 +91,13 @@ internal sealed class IcmpEcho : IDisposable
                 var now = Stopwatch.GetTimestamp();
                 Send(address, attempt);
                 sentAt[address] = now;
-                host.Count(retry: attempt > 0);
+                if (countProbes)
+                {
+                    host.Count(retry: attempt > 0);
+                }
                 deadline = Math.Max(deadline, now + host.TimeoutTicks);
             }
-            Receive(deadline, sentAt, answered, hosts, cancellationToken);
+            Receive(deadline, sentAt, answered, countProbes ? hosts : [], cancellationToken);
             pending = [.. pending.Where(h => !answered.ContainsKey(h.Target.Address) && attempt + 1 < h.AllowedTries)];
         }
         return answered;
@@ -121,10 +128,10 @@ internal sealed class IcmpEcho : IDisposable
     }
 
     private void Receive(long deadline, Dictionary<IPAddress, long> sentAt, Dictionary<IPAddress, double> answered,
-        IReadOnlyList<HostTiming> hosts, CancellationToken cancellationToken)
+        IReadOnlyList<HostTiming> timed, CancellationToken cancellationToken)
     {
         var sockets = new List<Socket>(2);
-        while (!cancellationToken.IsCancellationRequested && answered.Count < hosts.Count)
+        while (!cancellationToken.IsCancellationRequested && answered.Count < sentAt.Count)
         {
             var left = deadline - Stopwatch.GetTimestamp();
             if (left <= 0)
@@ -144,7 +151,7 @@ internal sealed class IcmpEcho : IDisposable
                 if (IsEchoReply(socket, _buffer.AsSpan(0, length)) && sentAt.TryGetValue(source, out var sent) && !answered.ContainsKey(source))
                 {
                     answered[source] = (now - sent) * 1000.0 / Stopwatch.Frequency;
-                    hosts.FirstOrDefault(h => h.Target.Address.Equals(source))?.Rtt.Add(now - sent);
+                    timed.FirstOrDefault(h => h.Target.Address.Equals(source))?.Rtt.Add(now - sent);
                 }
             }
         }
