@@ -5,6 +5,7 @@ using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
 using PortScan.Shared.Work;
 using PortScan.Worker;
+using PortScan.Worker.Discovery;
 using PortScan.Worker.ServiceDetection;
 using PortScan.Worker.Timing;
 
@@ -80,6 +81,10 @@ try
         // With -sV the open ports are noted as they are reported, for version detection after the scan.
         var openPorts = arguments.Version is null ? null : new OpenPortLog(writer);
         IPortResultSink sink = openPorts ?? (IPortResultSink)writer;
+        // --discover: echo requests first, and the TCP probes' answers noted on their way (Worker/Discovery).
+        var discovery = arguments.Discover ? new DiscoveryProbes(sink) : null;
+        discovery?.StartPings(work, hosts, pacer, arguments.WorkerId, cancellation.Token);
+        sink = discovery ?? sink;
         using (var tcp = new ConnectScanner(probes, pacer, hosts, hints))
         {
             estimate = () => !udpToCome && openPorts is null && tcp.Estimate() is { } left ? TimeSpan.FromSeconds(left.Seconds()) : null;
@@ -98,6 +103,10 @@ try
             var database = ProbeDatabase.Load(version.Database ?? ProbeDatabase.DefaultPath);
             writer.Flush();
             await new VersionScanner(database, version.Intensity, probes.Concurrency, hosts).ScanAsync(openPorts.Ports, writer, cancellation.Token);
+        }
+        if (!cancellation.IsCancellationRequested)
+        {
+            await (discovery?.SendHostsAsync(work) ?? Task.CompletedTask);
         }
         SendTimings();
         if (cancellation.IsCancellationRequested)

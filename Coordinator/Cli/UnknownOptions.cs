@@ -10,7 +10,7 @@ namespace PortScan.Coordinator.Cli;
 internal static class UnknownOptions
 {
     private const string Raw = "it needs raw packets, and portscan scans with connect() (nmap's -sT)";
-    private const string Discovery = "every target is scanned, as with -Pn";
+    private const string Discovery = "host discovery probes with ICMP echo and TCP connects (-PS)";
 
     // nmap's options that portscan does not have: what each is, and what portscan does instead.
     // Names ending in '*' take their value glued on (-PS22, --script=banner).
@@ -37,9 +37,8 @@ internal static class UnknownOptions
         ("-sO", "IP protocol scan", Raw),
         ("-sI", "idle scan", Raw),
         ("-b", "FTP bounce scan", null),
-        ("-sn", "ping scan", Discovery),
         ("-sL", "list scan", "'portscan plan' shows the hosts and ports a scan would cover"),
-        ("-PS*", "TCP SYN discovery", Discovery),
+        ("-PS*", "TCP discovery ports glued to the option", "write -PS 22,80"),
         ("-PA*", "TCP ACK discovery", Discovery),
         ("-PU*", "UDP discovery", Discovery),
         ("-PY*", "SCTP discovery", Discovery),

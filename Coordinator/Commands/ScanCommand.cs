@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Cli;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
+using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Commands;
 
@@ -23,7 +24,9 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     private readonly Option<string?> _excludeFile = new("--excludefile") { Description = "Leave out the targets listed in FILE (same layout as -iL)", HelpName = "FILE" };
     private readonly Option<bool> _ipv6 = new("-6") { Description = "Scan IPv6: names resolve to their IPv6 address, and an IPv4 target is a mistake (nmap's -6)" };
     private readonly Option<bool> _ipv4 = new("-4") { Description = "Scan IPv4 only: names resolve to their IPv4 address, and an IPv6 target is a mistake (nmap's -4)" };
-    private readonly Option<bool> _noPing = new("-Pn") { Description = "Scan every target without host discovery: what portscan always does, accepted for nmap's users" };
+    private readonly Option<bool> _noPing = new("-Pn") { Description = "Scan every target without host discovery (the default for a single target); with several, only the hosts found up are scanned" };
+    private readonly Option<bool> _pingSweep = new("-sn") { Description = "Host discovery only (a ping sweep): list the hosts that are up, scan no port" };
+    private readonly Option<string?> _pingPorts = new("-PS") { Description = "Host discovery's TCP ports (default 80,443): a connect answered or refused means up, as does an ICMP echo reply", HelpName = "PORTS" };
     private readonly Option<bool> _noDns = new("-n") { Description = "Never resolve addresses to names: what portscan always does, accepted for nmap's users" };
     private readonly PortOptions _ports = new();
     private readonly ProbeOptions _probes = new();
@@ -76,6 +79,8 @@ internal sealed class ScanCommand : Command, IHasHelpPage
         Add(_ipv4);
         Add(_ipv6);
         Add(_noPing);
+        Add(_pingPorts);
+        Add(_pingSweep);
         Add(_noDns);
         _ports.AddTo(this);
         _probes.AddTo(this);
@@ -117,7 +122,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     public HelpPage Help => new(
         "portscan [scan] TARGET... [options]",
         [
-            new HelpGroup("Targets", [_targets, _hostname, _inputList, _exclude, _excludeFile, _ipv4, _ipv6, _noPing, _noDns]),
+            new HelpGroup("Targets", [_targets, _hostname, _inputList, _exclude, _excludeFile, _ipv4, _ipv6, _noPing, _pingPorts, _pingSweep, _noDns]),
             new HelpGroup("Ports", _ports.Choice),
             new HelpGroup("Workers", _ports.Workers, _ports.Schedule, _maxWorkerRestarts),
             new HelpGroup("Other machines (docs/scale-out.md)", _launch.All),
@@ -204,7 +209,27 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             parse.GetValue(_statsEvery),
             CommandLine(parse),
             parse.GetValue(_journal),
-            [.. parse.Tokens.Skip(1).Select(t => t.Value)]);
+            [.. parse.Tokens.Skip(1).Select(t => t.Value)],
+
+            Discovery(parse),
+            parse.GetValue(_pingSweep));
+    }
+
+    /// <summary>Host discovery's TCP ports; null with -Pn.</summary>
+    private PortSet? Discovery(ParseResult parse)
+    {
+        var text = parse.GetValue(_pingPorts);
+        if (parse.GetValue(_pingSweep) && (parse.GetValue(_noPing) || _versions.Version(parse) is not null))
+        {
+            throw new UsageException($"-sn and {(parse.GetValue(_noPing) ? "-Pn" : "-sV")} contradict each other: -sn is host discovery alone, without a port scan");
+        }
+        if (parse.GetValue(_noPing))
+        {
+            return text is null ? null : throw new UsageException("-Pn and -PS contradict each other: -Pn skips host discovery, -PS chooses its ports");
+        }
+        return text is null ? HostDiscovery.DefaultPorts
+            : PortSet.TryParse(text, out var ports, out var error) ? ports
+            : throw new UsageException($"-PS '{text}': {error}");
     }
 
     private LogLevel Verbosity(ParseResult parse) =>

@@ -4,6 +4,7 @@ using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Coordinator.Targets;
+using PortScan.Shared.Ports;
 using PortScan.Shared.Slicing;
 using PortScan.Shared.Work;
 
@@ -74,7 +75,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         JsonLinesReport? stream = null;
         if (stdoutFormat == ReportFormat.Text)
         {
-            await stdout.WriteLineAsync(TextReport.Header(request)).ConfigureAwait(false);
+            await stdout.WriteLineAsync(settings.PingSweep ? TextReport.SweepHeader(request, settings.Discovery!) : TextReport.Header(request)).ConfigureAwait(false);
             observers.Add(new LiveTextOutput(stdout, lines));
         }
         else if (stdoutFormat == ReportFormat.Jsonl)
@@ -83,8 +84,9 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             observers.Add(stream);
         }
 
-        var result = await new ScanCoordinator(launcher, logger)
-            .RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
+        var result = settings.Discovery is { } pingPorts && (request.Targets.Count > 1 || settings.PingSweep)
+            ? await ScanLiveHostsAsync(request, pingPorts, settings.PingSweep, launcher, logger, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false)
+            : await new ScanCoordinator(launcher, logger).RunAsync(request, new ObserverGroup(observers), cancellationToken).ConfigureAwait(false);
         progress?.Dispose();
         journal?.Dispose();
 
@@ -218,6 +220,27 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         {
             await stderr.WriteLineAsync($"portscan: to scan only what is left: {ResumeCommand.Suggestion(path)}").ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Several targets, or -sn: host discovery first, then a scan of the hosts it found up (none with
+    /// -sn, when it found none, or when it was stopped).
+    /// </summary>
+    private static async Task<ScanResult> ScanLiveHostsAsync(ScanRequest request, PortSet pingPorts, bool pingSweep, IWorkerLauncher launcher, ILogger logger,
+        IScanObserver observer, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.Now;
+        var discovery = await new HostDiscovery(launcher, logger).RunAsync(request, pingPorts, cancellationToken).ConfigureAwait(false);
+        List<ResolvedTarget> up = [.. request.Targets.Where((_, i) => discovery.Hosts[i].Up)];
+        ScanResult? live = null;
+        if (up.Count > 0 && !discovery.Interrupted && !pingSweep)
+        {
+            var workers = (int)Math.Min(request.Workers, (long)up.Count * request.Ports.Count);
+            // A resumed scan goes on with what its journal holds of the hosts found up again.
+            var scan = new ScanRequest(up, request.Ports, workers, request.Probes, request.MaxWorkerRestarts, request.Schedule, request.Version, request.Resumed);
+            live = await new ScanCoordinator(launcher, logger).RunAsync(scan, observer, cancellationToken).ConfigureAwait(false);
+        }
+        return new ScanResult(request, discovery, startedAt, live, pingSweep);
     }
 
     /// <summary>No port is lost silently: every unscanned host-port is named, with the reason.</summary>

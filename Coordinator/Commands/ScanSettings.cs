@@ -52,4 +52,7 @@ public sealed record ScanSettings(
     TimeSpan? StatsEvery,
     string CommandLine,
     string? Journal,
-    IReadOnlyList<string> Arguments);
+    IReadOnlyList<string> Arguments,
+
+    PortSet? Discovery = null,
+    bool PingSweep = false);

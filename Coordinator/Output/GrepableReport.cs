@@ -37,6 +37,11 @@ public static class GrepableReport
     {
         var prefix = $"Host: {host.Target.Address} ({host.Target.HostName})";
         writer.WriteLine($"{prefix}\tStatus: {(host.TimedOut ? "Timeout" : host.Up ? "Up" : "Down")}");
+        if (!host.PortsScanned)
+        {
+            // Found down, or a ping sweep: as nmap's, a status line alone (a down host's unscanned ports follow in a comment).
+            return;
+        }
         var listing = PortListing.Of(host, context.Shown);
         var line = new StringBuilder(prefix).Append("\tPorts: ");
         var versions = host.VersionScanned;

@@ -37,7 +37,8 @@ public sealed record JsonReport(
                 : null,
             [.. context.Shown.Of(h).Select(p => new JsonPort(
                 p.Port, p.Transport.ToWireName(), p.State.ToWireName(), p.Reason.ToWireName(), JsonService.Of(p, services, request.Version is not null), p.RttMs, p.Banner))],
-            h.TimedOut)).ToList();
+            h.TimedOut,
+            result.Discovery is null ? null : new JsonStatus(h.Up ? "up" : "down", h.Reason.ToWireName()))).ToList();
         var slices = result.Slices.Select(s =>
         {
             var unscanned = s.Unscanned > 0 ? s.UnscannedWork() : null;
@@ -78,7 +79,11 @@ public sealed record JsonHost(
     JsonCounts Counts,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonNetwork? Network,
     IReadOnlyList<JsonPort> Ports,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool TimedOut = false);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool TimedOut = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonStatus? Status = null);
+
+/// <summary>Host discovery's finding, nmap's host status: <c>up</c> or <c>down</c>, and its reason word (<c>echo-reply</c>, <c>syn-ack</c>, <c>conn-refused</c>, <c>no-response</c>); absent when the scan had no discovery.</summary>
+public sealed record JsonStatus(string State, string Reason);
 
 /// <summary>What the network did to a host (<see cref="Scanning.HostNetwork"/>); <c>srttMs</c> and <c>rttVarMs</c> are absent when no answer was timed.</summary>
 public sealed record JsonNetwork(

@@ -23,6 +23,14 @@ public static class TextReport
             $"Scanning {hosts}, ports {request.Ports} ({ports}{(request.Targets.Count > 1 ? " each" : "")}), {Counted.Of(request.Workers, "worker")}, {TimingDescription.Of(request.Probes)}");
     }
 
+    /// <summary>-sn's first line: what host discovery probes, and with how many workers.</summary>
+    public static string SweepHeader(ScanRequest request, PortSet pingPorts)
+    {
+        var hosts = request.Targets.Count == 1 ? request.Targets[0].ToString() : $"{request.Targets.Count} hosts";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Host discovery of {hosts} (ICMP echo, TCP connects to {pingPorts}), {TimingDescription.Of(request.Probes)}");
+    }
+
     /// <summary>nmap's verbose-mode line for a port found while the scan runs.</summary>
     public static string Discovered(ResolvedTarget host, PortResult port) =>
         $"Discovered {port.State.ToWireName()} port {port.Name} on {host.Address}";
@@ -45,6 +53,10 @@ public static class TextReport
         else if (s.Filtered + s.OpenFiltered > 0)
         {
             yield return $"No port answered: every scanned port is {(s.OpenFiltered == 0 ? "filtered" : s.Filtered == 0 ? "open|filtered" : "filtered or open|filtered")}.";
+        }
+        if (!host.PortsScanned)
+        {
+            yield break;
         }
         if (host.TimedOut)
         {
@@ -166,6 +178,15 @@ public static class TextReport
 
     public static IEnumerable<string> Totals(ScanResult result)
     {
+        if (result.PingSweep)
+        {
+            if (!result.Hosts.Any(h => h.Up))
+            {
+                yield return "Note: Host seems down. If it is really up, but blocking our ping probes, try -Pn";
+            }
+            yield return $"Host discovery only (-sn): {GrepableReport.Summary(result)}";
+            yield break;
+        }
         var s = result.Summary;
         var verb = result.Complete ? "Scanned" : "Partially scanned";
         var hosts = result.Hosts.Count == 1 ? result.Hosts[0].Target.ToString() : $"{result.Hosts.Count} hosts ({result.Hosts.Count(h => h.Up)} up)";
@@ -173,6 +194,19 @@ public static class TextReport
             $"{verb} {s.Scanned} of {Counted.Of(s.Total, "port")} on {hosts} in {result.Elapsed.TotalSeconds:0.00} s ({Counted.Of((long)Math.Round(result.PortsPerSecond), "port")}/s) with {Counted.Of(result.Workers, "worker")}{(result.Request.Schedule.Described is { Length: > 0 } dealt && result.Workers > 1 ? $", {dealt}" : "")}");
         var counts = $"{s.Open} open, {s.Closed} closed, {s.Filtered} filtered{(s.OpenFiltered > 0 ? $", {s.OpenFiltered} open|filtered" : "")}";
         yield return s.Unscanned > 0 ? $"{counts}, {s.Unscanned} unscanned" : counts;
+        if (result.Discovery is not null)
+        {
+            var down = result.Hosts.Where(h => h.SkippedAsDown).ToList();
+            if (down.Count > 0)
+            {
+                yield return $"{Counted.Of(down.Count, "host")} seemed down (no answer to host discovery), so {Counted.Of(down.Sum(h => h.Summary.Unscanned), "port")} were left unscanned; -Pn scans them";
+            }
+            if (down.Count == result.Hosts.Count)
+            {
+                yield return "Note: Host seems down. If it is really up, but blocking our ping probes, try -Pn";
+            }
+            yield return GrepableReport.Summary(result);
+        }
         var replacements = result.Slices.Sum(slice => slice.Attempts.Count - 1);
         if (replacements > 0)
         {
@@ -187,7 +221,8 @@ public static class TextReport
     /// <summary>Everything after the live part: the host blocks and the totals.</summary>
     public static IEnumerable<string> Report(ReportContext context)
     {
-        foreach (var host in context.Result.Hosts.Where(h => context.Shown.ShowsHost(h)))
+        // As nmap's normal output, hosts discovery found down get no block of their own: the totals count them.
+        foreach (var host in context.Result.Hosts.Where(h => (h.PortsScanned || (context.Result.PingSweep && h.Up)) && context.Shown.ShowsHost(h)))
         {
             yield return "";
             foreach (var line in HostBlock(host, context.Services, context.Shown, context.Reasons))

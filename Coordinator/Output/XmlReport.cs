@@ -61,7 +61,8 @@ public static class XmlReport
         xml.WriteRaw("\n");
 
         var ports = result.Request.Ports;
-        foreach (var transport in ports.Transports)
+        // A ping sweep scans no port, and nmap's -sn writes no scaninfo.
+        foreach (var transport in result.PingSweep ? [] : ports.Transports)
         {
             // nmap's scan type names: -sT is "connect", -sU is "udp".
             Empty(xml, "scaninfo", ("type", transport == Transport.Tcp ? "connect" : "udp"), ("protocol", transport.ToWireName()),
@@ -94,6 +95,12 @@ public static class XmlReport
             xml.WriteEndElement();
             xml.WriteRaw("\n");
 
+            if (result.PingSweep)
+            {
+                xml.WriteEndElement();
+                xml.WriteRaw("\n");
+                continue;
+            }
             var listing = PortListing.Of(host, context.Shown);
             xml.WriteStartElement("ports");
             // nmap writes one extraports a state, and in it one extrareasons a reason and transport, with its ports.

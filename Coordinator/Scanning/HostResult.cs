@@ -9,6 +9,9 @@ public sealed class HostResult
     private readonly ScanResult _result;
     private readonly int _index;
 
+    /// <summary>Host discovery's finding; null when the host was scanned without it.</summary>
+    private HostStatus? _status;
+
     internal HostResult(ScanResult result, ResolvedTarget target, int index, HostNetwork? network, bool timedOut)
     {
         _result = result;
@@ -30,6 +33,37 @@ public sealed class HostResult
 
     private readonly ScanSummary[] _summaries;
 
+    private HostResult(ScanResult result, ResolvedTarget target, HostStatus status)
+    {
+        _result = result;
+        _index = -1;
+        _status = status;
+        Target = target;
+        var ports = result.Request.Ports;
+        ScanSummary Of(Transport t) => new(0, 0, 0, 0, result.PingSweep ? 0 : ports[t].Count);
+        _summaries = [Of(Transport.Tcp), Of(Transport.Udp)];
+        Summary = _summaries[0] + _summaries[1];
+    }
+
+    /// <summary>
+    /// A host whose ports were not scanned: discovery found it down, and each is unscanned for that
+    /// reason (host-down); or the scan is a ping sweep (-sn), which has no ports.
+    /// </summary>
+    internal static HostResult Unscanned(ScanResult result, ResolvedTarget target, HostStatus status) => new(result, target, status);
+
+    /// <summary>This host, scanned after discovery found it up: discovery's answer says why it is up.</summary>
+    internal HostResult Discovered(HostStatus status)
+    {
+        _status = status;
+        return this;
+    }
+
+    /// <summary>Host discovery found the host down, and none of its ports was scanned.</summary>
+    public bool SkippedAsDown => _index < 0 && !_result.PingSweep;
+
+    /// <summary>False for a host whose ports no worker scanned: found down, or a ping sweep's.</summary>
+    public bool PortsScanned => _index >= 0;
+
     public ResolvedTarget Target { get; }
 
     public ScanSummary Summary { get; }
@@ -50,7 +84,7 @@ public sealed class HostResult
     /// Up, in nmap's sense, when any port answered (open or closed). A scan without a ping cannot
     /// tell a silent host from a firewalled one, so a host with only filtered or open|filtered ports is "down".
     /// </summary>
-    public bool Up => Summary.Open + Summary.Closed > 0;
+    public bool Up => _status?.Up ?? Summary.Open + Summary.Closed > 0;
 
     /// <summary>
     /// What made the host count as up, nmap's host reason for a scan without a ping: an open TCP port's
@@ -60,6 +94,10 @@ public sealed class HostResult
     {
         get
         {
+            if (_status is { } status)
+            {
+                return status.Reason;
+            }
             var (tcp, udp) = (SummaryOf(Transport.Tcp), SummaryOf(Transport.Udp));
             return tcp.Open > 0 ? PortReason.SynAck
                 : udp.Open > 0 ? PortReason.UdpResponse
@@ -70,11 +108,19 @@ public sealed class HostResult
     }
 
     /// <summary>The quickest answer seen, nmap's "latency"; null without an open port.</summary>
-    public double? LatencyMs => Ports(includeNotOpen: false).Min(p => p.RttMs);
+    public double? LatencyMs => Ports(includeNotOpen: false).Min(p => p.RttMs) ?? _status?.RttMs;
 
     /// <summary>Ports in order with their state; closed, filtered, open|filtered and unscanned ones only when asked.</summary>
     public IEnumerable<PortResult> Ports(bool includeNotOpen)
     {
+        if (!PortsScanned)
+        {
+            foreach (var (transport, port) in includeNotOpen && SkippedAsDown ? _result.Request.Ports.Ports() : [])
+            {
+                yield return new PortResult(transport, port, PortState.Unscanned, reason: PortReason.HostDown);
+            }
+            yield break;
+        }
         var work = _result.Request.Work;
         var position = work.PositionOf(_index, work.Ports.At(0).Transport, work.Ports.At(0).Port);
         var slice = _result.Slices[_result.SliceAt(position)];

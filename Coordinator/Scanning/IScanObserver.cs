@@ -1,4 +1,5 @@
 using PortScan.Coordinator.Targets;
+using PortScan.Shared.Ports;
 
 namespace PortScan.Coordinator.Scanning;
 
@@ -15,6 +16,11 @@ public interface IScanObserver
 
     /// <summary>-sV: what version detection found of an open port reported before, as <paramref name="port"/>'s <see cref="PortResult.Service"/>.</summary>
     void ServiceFound(SliceTracker slice, ResolvedTarget host, PortResult port)
+    {
+    }
+
+    /// <summary>Host discovery: a worker found <paramref name="host"/> up (with why and how fast) or down.</summary>
+    void HostFound(ResolvedTarget host, bool up, PortReason reason, double? rttMs)
     {
     }
 

@@ -56,7 +56,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         {
             var attempt = slice.NewAttempt(worker);
             _runs.Add(attempt.Run);
-            var arguments = new WorkerArguments(attempt.Work, request.WorkerProbes, worker, Supervised: true, request.Version, dynamic);
+            var arguments = new WorkerArguments(attempt.Work, request.WorkerProbes, worker, Supervised: true, request.Version, dynamic, request.Discover);
             running++;
             launches.Add(launcher.RunAsync(attempt, [.. arguments.ToArgumentList()], events.Writer));
         }
@@ -324,6 +324,9 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
                 break;
             case ServiceMessage service:
                 ApplyService(request, attempt, service, observer);
+                break;
+            case HostMessage found:
+                HostDiscovery.Apply(request, found, HostOf(request, attempt, found.Target), observer, problem => Distrust(attempt, problem));
                 break;
             case DoneMessage:
                 var unreported = attempt.Slice.CountUnscanned(attempt);

@@ -13,6 +13,7 @@ namespace PortScan.Coordinator.Scanning;
 /// <param name="Version">-sV: each worker probes its open ports for their services; null for none.</param>
 /// <param name="Schedule">How the positions are dealt to the workers.</param>
 /// <param name="Resumed">Results a journal holds from an earlier run of this scan (<c>portscan resume</c>): recorded before any worker starts, and not scanned again.</param>
+/// <param name="Discover">Host discovery: the ports are the discovery probes', and each worker reports each host up or down (<see cref="HostDiscovery"/>).</param>
 public sealed record ScanRequest(
     IReadOnlyList<ResolvedTarget> Targets,
     PortSelection Ports,
@@ -21,7 +22,8 @@ public sealed record ScanRequest(
     int MaxWorkerRestarts,
     Schedule Schedule,
     VersionDetection? Version = null,
-    PriorResults? Resumed = null)
+    PriorResults? Resumed = null,
+    bool Discover = false)
 {
     /// <summary>
     /// What each worker is given: the probe settings with its share of the scan's --max-rate and

@@ -19,7 +19,38 @@ public sealed class ScanResult
         Hosts = [.. request.Targets.Select((target, index) => new HostResult(this, target, index, networks.GetValueOrDefault(index), timedOut.Contains(index)))];
     }
 
+    /// <summary>
+    /// The scan of the hosts discovery found up (<paramref name="live"/>, null when none was), as a
+    /// result over every target of <paramref name="all"/>: a host found down is in it with every port
+    /// unscanned for that reason, and the time discovery took is part of the scan's.
+    /// </summary>
+    /// <para>A ping sweep (-sn, <paramref name="live"/> null) has every host with its status alone, and no port.</para>
+    public ScanResult(ScanRequest all, DiscoveryResult discovery, DateTimeOffset startedAt, ScanResult? live, bool pingSweep = false)
+    {
+        PingSweep = pingSweep;
+        Request = all;
+        Discovery = discovery;
+        StartedAt = startedAt;
+        Elapsed = discovery.Elapsed + (live?.Elapsed ?? TimeSpan.Zero);
+        Interrupted = discovery.Interrupted || live?.Interrupted == true;
+        Slices = live?.Slices ?? [];
+        _bounds = [.. Slices.Select(s => s.Slice.Bounds)];
+        _discoveryComplete = discovery.Complete;
+        var liveHosts = (live?.Hosts ?? []).ToDictionary(h => h.Target);
+        Hosts = [.. all.Targets.Select((target, i) => liveHosts.GetValueOrDefault(target) is { } host
+            ? host.Discovered(discovery.Hosts[i])
+            : HostResult.Unscanned(this, target, discovery.Hosts[i]))];
+        Summary = Hosts.Aggregate(new ScanSummary(0, 0, 0, 0, 0), (sum, host) => sum + host.Summary);
+    }
+
     private readonly SliceBounds[] _bounds;
+    private readonly bool _discoveryComplete = true;
+
+    /// <summary>-sn: host discovery alone, no port scanned; the reports list the hosts and their status.</summary>
+    public bool PingSweep { get; }
+
+    /// <summary>Host discovery's findings; null when every target was scanned without it (-Pn, or a single host).</summary>
+    public DiscoveryResult? Discovery { get; }
 
     public ScanRequest Request { get; }
     public DateTimeOffset StartedAt { get; }
@@ -38,7 +69,7 @@ public sealed class ScanResult
     /// Every port has a state, or is unscanned because --host-timeout gave its host up, as the user
     /// asked: nothing was lost to a failure or a stop.
     /// </summary>
-    public bool Complete => !Interrupted && Slices.All(s => s.Pending == 0);
+    public bool Complete => !Interrupted && _discoveryComplete && Slices.All(s => s.Pending == 0);
 
     public double PortsPerSecond => Elapsed.TotalSeconds > 0 ? Summary.Scanned / Elapsed.TotalSeconds : 0;
 

@@ -28,6 +28,12 @@ public enum PortReason
     /// <summary>Unscanned because --host-timeout gave the host up, as the user asked (nmap's word for a host it skips so).</summary>
     HostTimeout,
 
+    /// <summary>A host is up because it answered an ICMP echo request (host discovery).</summary>
+    EchoReply,
+
+    /// <summary>Unscanned because host discovery found the host down (nmap scans no port of such a host).</summary>
+    HostDown,
+
     /// <summary>EHOSTUNREACH: an ICMP host-unreachable (or administratively filtered), or a route of type unreachable.</summary>
     HostUnreach,
 
@@ -48,7 +54,7 @@ public static class PortReasons
 {
     private static readonly string[] Names =
     [
-        "not-scanned", "syn-ack", "conn-refused", "udp-response", "port-unreach", "no-response", "host-timeout",
+        "not-scanned", "syn-ack", "conn-refused", "udp-response", "port-unreach", "no-response", "host-timeout", "echo-reply", "host-down",
         "host-unreach", "net-unreach", "admin-prohibited", "perm-denied", "reset",
     ];
 

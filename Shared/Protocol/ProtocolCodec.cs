@@ -124,6 +124,16 @@ public static class ProtocolCodec
                 json.WriteNumber("port", service.Port);
                 WriteService(json, service.Service);
                 break;
+            case HostMessage host:
+                json.WriteString("type", "host");
+                json.WriteString("target", host.Target);
+                json.WriteBoolean("up", host.Up);
+                json.WriteString("reason", host.Reason);
+                if (host.RttMs is { } rtt)
+                {
+                    json.WriteNumber("rttMs", rtt);
+                }
+                break;
             case DoneMessage done:
                 json.WriteString("type", "done");
                 json.WriteNumber("open", done.Open);

@@ -25,6 +25,10 @@ namespace PortScan.Shared.Protocol;
 /// the worker, or the one <c>--version-db FILE</c> names.
 /// </para>
 /// <para>
+/// <c>--discover</c> makes it a host-discovery worker: its ports are the discovery probes' (<c>-PS</c>), it also
+/// sends each host an ICMP echo request, and it ends with one <see cref="HostMessage"/> a host.
+/// </para>
+/// <para>
 /// <c>--supervised</c> tells a worker it runs under a coordinator (see the worker's
 /// <c>CoordinatorLifeline</c>): it exits when its stdin pipe closes, and leaves the terminal's
 /// process group. Without it a worker run by hand behaves like any command-line tool.
@@ -35,10 +39,11 @@ namespace PortScan.Shared.Protocol;
 /// when it is given none.
 /// </para>
 /// </summary>
-public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int WorkerId, bool Supervised, VersionDetection? Version = null, bool Dynamic = false)
+public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int WorkerId, bool Supervised, VersionDetection? Version = null, bool Dynamic = false, bool Discover = false)
 {
     private const string SupervisedFlag = "--supervised";
     private const string DynamicFlag = "--dynamic";
+    private const string DiscoverFlag = "--discover";
 
     public IEnumerable<string> ToArgumentList()
     {
@@ -91,6 +96,10 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
                 yield return database;
             }
         }
+        if (Discover)
+        {
+            yield return DiscoverFlag;
+        }
         if (Supervised)
         {
             yield return SupervisedFlag;
@@ -109,6 +118,7 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
         IReadOnlyList<IPAddress>? hosts = null;
         var supervised = false;
         var dynamic = false;
+        var discover = false;
         for (var i = 0; i < args.Count; i += 2)
         {
             var name = args[i];
@@ -116,6 +126,12 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
             {
                 supervised |= name == SupervisedFlag;
                 dynamic |= name == DynamicFlag;
+                i--;
+                continue;
+            }
+            if (name == DiscoverFlag)
+            {
+                discover = true;
                 i--;
                 continue;
             }
@@ -188,7 +204,7 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
         {
             throw new FormatException("--dynamic needs --supervised: its next chunks come from the coordinator on stdin");
         }
-        return new WorkerArguments(new WorkSet(segments), probes, worker, supervised, version, dynamic);
+        return new WorkerArguments(new WorkSet(segments), probes, worker, supervised, version, dynamic, discover);
     }
 
     /// <summary>A positive decimal; 0 when the option is absent (no limit).</summary>

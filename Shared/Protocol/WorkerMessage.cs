@@ -21,6 +21,7 @@ namespace PortScan.Shared.Protocol;
 [JsonDerivedType(typeof(TimingMessage), "timing")]
 [JsonDerivedType(typeof(HostTimeoutMessage), "hostTimeout")]
 [JsonDerivedType(typeof(ServiceMessage), "service")]
+[JsonDerivedType(typeof(HostMessage), "host")]
 [JsonDerivedType(typeof(DoneMessage), "done")]
 [JsonDerivedType(typeof(ErrorMessage), "error")]
 [JsonDerivedType(typeof(StopMessage), "stop")]

@@ -42,7 +42,7 @@ public partial class NmapHabitsTests
     [TestCase("-O", "-O (OS detection) is not supported")]
     [TestCase("--version-trace", "--version-trace (tracing version detection) is not supported: -d logs every protocol line between the coordinator and its workers")]
     [TestCase("-sS", "-sS (SYN scan) is not supported: it needs raw packets, and portscan scans with connect() (nmap's -sT)")]
-    [TestCase("-PS22,80", "-PS (TCP SYN discovery) is not supported: every target is scanned, as with -Pn")]
+    [TestCase("-PS22,80", "-PS (TCP discovery ports glued to the option) is not supported: write -PS 22,80")]
     [TestCase("--script=banner", "--script (NSE scripts) is not supported")]
     [TestCase("-A", "-A (OS and version detection, scripts and traceroute) is not supported: -sV detects services and versions")]
     public async Task An_nmap_option_portscan_lacks_says_so_by_name(string option, string message)

@@ -24,7 +24,7 @@ public class OpenOnlyTests
         var directory = TestTemp.Directory("open");
         string File(string name) => Path.Combine(directory.FullName, name);
         var worker = WorkerDoubles.Scripted(TwoHosts);
-        string[] scan = ["scan", "127.0.0.1-2", "-p", "1-3", "-w", "2", "--open", "--worker-path", worker];
+        string[] scan = ["scan", "127.0.0.1-2", "-p", "1-3", "-w", "2", "--open", "-Pn", "--worker-path", worker];
 
         var (exit, stdout, stderr) = await InProcessCli.RunAsync([.. scan, "-oX", File("scan.xml"), "-oG", File("scan.gnmap"), "--format", "json", "-o", File("scan.json"),
             "--reason"]);

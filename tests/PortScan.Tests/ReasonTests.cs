@@ -83,7 +83,7 @@ public class ReasonTests
     {
         PrivateNetwork.RequireOrIgnore();
         var directory = TestTemp.Directory("rejected");
-        var scan = $"'{Binaries.Coordinator}' scan 127.0.0.1 198.19.0.1 -sT -sU -p T:40009-40011,U:40012 --timeout 300ms";
+        var scan = $"'{Binaries.Coordinator}' scan 127.0.0.1 198.19.0.1 -sT -sU -p T:40009-40011,U:40012 --timeout 300ms -Pn";
 
         var run = await PrivateNetwork.RunAsync($"""
             nft 'add table inet t; add chain inet t input {"{"} type filter hook input priority 0; policy accept; {"}"}
