@@ -30,19 +30,23 @@ internal static partial class CoordinatorLifeline
     [LibraryImport("libc", EntryPoint = "setpgid", SetLastError = true)]
     private static partial int SetProcessGroup(int pid, int processGroup);
 
+    /// <param name="stdin">The worker's stdin (a spare has read its arguments from it already).</param>
     /// <param name="stop">Called, on the reading thread, when the coordinator asks the worker to stop.</param>
     /// <param name="chunks">Where a dynamic worker's next chunks go.</param>
-    public static void Hold(TimingHints hints, Action stop, ChunkQueue chunks)
+    public static void Hold(TextReader stdin, TimingHints hints, Action stop, ChunkQueue chunks)
     {
-        // Failure leaves the worker in the terminal's group: Ctrl-C then stops it directly, which the coordinator also handles.
-        _ = SetProcessGroup(0, 0);
-        var watcher = new Thread(() => ReadUntilEndOfFile(hints, stop, chunks)) { IsBackground = true, Name = "stdin lifeline" };
+        LeaveTerminalGroup();
+        var watcher = new Thread(() => ReadUntilEndOfFile(stdin, hints, stop, chunks)) { IsBackground = true, Name = "stdin lifeline" };
         watcher.Start();
     }
 
-    private static void ReadUntilEndOfFile(TimingHints hints, Action stop, ChunkQueue chunks)
+    /// <summary>A process group of its own, so that a Ctrl-C at the terminal reaches only the coordinator.</summary>
+    public static void LeaveTerminalGroup() =>
+        // Failure leaves the worker in the terminal's group: Ctrl-C then stops it directly, which the coordinator also handles.
+        _ = SetProcessGroup(0, 0);
+
+    private static void ReadUntilEndOfFile(TextReader stdin, TimingHints hints, Action stop, ChunkQueue chunks)
     {
-        using var stdin = new StreamReader(Console.OpenStandardInput());
         try
         {
             while (stdin.ReadLine() is { } line)

@@ -14,10 +14,31 @@ using PortScan.Worker.Timing;
 // 128 + signal when stopped by SIGINT or SIGTERM, 143 by the coordinator's stop line (an error message was sent), 129 when a
 // supervised worker's coordinator went away. With -sV (--version-intensity, --version-db) the
 // open ports found are then probed for their service and version, each finding a service message.
+// A spare (see SpareArguments) is started before its slice exists: its arguments come as its first stdin line.
+StreamReader? stdin = null;
+var given = args;
+if (args is [SpareArguments.Flag])
+{
+    // Out of the terminal's group at once: a Ctrl-C while the coordinator still parses is the coordinator's alone.
+    CoordinatorLifeline.LeaveTerminalGroup();
+    stdin = new StreamReader(Console.OpenStandardInput());
+    WarmUp();
+    var line = stdin.ReadLine();
+    if (line is null)
+    {
+        // The coordinator needed no worker after all (bad input, another launcher) and closed the pipe.
+        return CoordinatorLifeline.ExitCode;
+    }
+    if (!SpareArguments.TryRead(line, out given))
+    {
+        Console.Error.WriteLine("portscan-worker: a spare's first line on stdin must be its arguments (docs/protocol.md)");
+        return 2;
+    }
+}
 WorkerArguments arguments;
 try
 {
-    arguments = WorkerArguments.Parse(args);
+    arguments = WorkerArguments.Parse(given);
 }
 catch (FormatException e)
 {
@@ -41,7 +62,7 @@ var hints = new TimingHints();
 var chunks = new ChunkQueue();
 if (arguments.Supervised)
 {
-    CoordinatorLifeline.Hold(hints, () => Stop(StopLine), chunks);
+    CoordinatorLifeline.Hold(stdin ?? new StreamReader(Console.OpenStandardInput()), hints, () => Stop(StopLine), chunks);
 }
 // Every connect in flight holds a descriptor: take all the kernel allows, and size concurrency to it.
 var descriptors = FileDescriptorLimit.RaiseSoftToHard();
@@ -140,6 +161,21 @@ catch (Exception e) when (e is ScanFailedException or ProbeFileException)
     writer.Send(new ErrorMessage(e.Message));
     Console.Error.WriteLine($"portscan-worker {arguments.WorkerId}: {e.Message}");
     return 1;
+}
+
+// A spare waits for the coordinator to parse its command line: meanwhile it runs, writing to nowhere, the code every
+// worker runs before its first probe (argument parsing, the result writer), so that it is compiled before the slice comes.
+static void WarmUp()
+{
+    var sample = WorkerArguments.Parse(["--target", "127.0.0.1", "--ports", "1-2", "--timeout-ms", "1000", "--concurrency", "1", "--supervised"]);
+    var writer = new ResultWriter(Stream.Null, () => null);
+    writer.Send(new HelloMessage(ProtocolCodec.Version, 0, 0, sample.Work.ToString(), sample.Probes, Environment.MachineName, null, null, null));
+    var target = new ScanTarget(sample.Work.Segments[0].Hosts[0]);
+    writer.Report(target, Transport.Tcp, 1, PortState.Open, 0.5);
+    writer.Report(target, Transport.Tcp, 2, PortState.Closed, 0.5);
+    writer.Flush();
+    writer.Send(new HostTiming(target, sample.Probes).Describe());
+    writer.Send(new DoneMessage(1, 1, 0, 0, 1));
 }
 
 // What the network did, a host at a time, after every result: the reports print it beside them.

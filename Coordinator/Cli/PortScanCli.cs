@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using PortScan.Coordinator.Commands;
+using PortScan.Coordinator.Launching;
 
 namespace PortScan.Coordinator.Cli;
 
@@ -10,7 +11,11 @@ namespace PortScan.Coordinator.Cli;
 /// </summary>
 public static class PortScanCli
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        RunAsync(args, stdout, stderr, null, cancellationToken);
+
+    /// <param name="spare">A worker started before the parse, for a scan's first (<see cref="SpareWorker"/>); the caller disposes it.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, SpareWorker? spare, CancellationToken cancellationToken)
     {
         if (args.Length > 0 && Misspelt(args[0]) is { } command)
         {
@@ -20,7 +25,7 @@ public static class PortScanCli
         var words = WithDefaultCommand(args);
         // Only the command that runs is built: building all five with their options measured a
         // fifth of a one-port scan's parse. The root's own help and --version need only their names.
-        var root = Root(words.FirstOrDefault(w => Commands.Any(c => c.Name == w)));
+        var root = Root(words.FirstOrDefault(w => Commands.Any(c => c.Name == w)), spare);
         // No response files: "@FILE" is --hosts' own syntax (a host list), never a file of arguments.
         var parse = root.Parse(words, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // --help wins over whatever else is missing or wrong on the line, as it does in nmap.
@@ -55,21 +60,21 @@ public static class PortScanCli
     }
 
     /// <summary>The commands by name, each built only when asked for.</summary>
-    private static readonly (string Name, string Summary, Func<Command> Create)[] Commands =
+    private static readonly (string Name, string Summary, Func<SpareWorker?, Command> Create)[] Commands =
     [
-        ("scan", ScanCommand.Summary, () => new ScanCommand()),
-        ("plan", PlanCommand.Summary, () => new PlanCommand()),
-        ("lab", LabCommand.Summary, () => new LabCommand()),
-        ("demo", DemoCommand.Summary, () => new DemoCommand()),
-        ("bench", BenchCommand.Summary, () => new BenchCommand()),
-        ("resume", ResumeCommand.Summary, () => new ResumeCommand()),
+        ("scan", ScanCommand.Summary, spare => new ScanCommand(spare)),
+        ("plan", PlanCommand.Summary, _ => new PlanCommand()),
+        ("lab", LabCommand.Summary, _ => new LabCommand()),
+        ("demo", DemoCommand.Summary, _ => new DemoCommand()),
+        ("bench", BenchCommand.Summary, _ => new BenchCommand()),
+        ("resume", ResumeCommand.Summary, _ => new ResumeCommand()),
     ];
 
     /// <summary>
     /// The root with the command <paramref name="only"/> built with its options; without one, the
     /// root lists every command by name and summary (its own --help and --version), building none.
     /// </summary>
-    public static RootCommand Root(string? only = null)
+    public static RootCommand Root(string? only = null, SpareWorker? spare = null)
     {
         var root = new RootCommand("portscan: a TCP and UDP port scanner that splits hosts × ports into slices and scans each slice in a worker process of its own");
         foreach (var (name, summary, create) in Commands)
@@ -80,7 +85,7 @@ public static class PortScanCli
             }
             else if (only == name)
             {
-                root.Add(create());
+                root.Add(create(spare));
             }
         }
         foreach (var help in root.Options.OfType<HelpOption>())
@@ -121,7 +126,7 @@ public static class PortScanCli
     /// nmap's habit, <c>portscan 127.0.0.1 -p 22</c>: when the first word is neither a command nor
     /// one of the root's own options, the words are <c>scan</c>'s. No words at all show the help, as nmap does.
     /// </summary>
-    private static string[] WithDefaultCommand(string[] args)
+    internal static string[] WithDefaultCommand(string[] args)
     {
         if (args.Length == 0)
         {

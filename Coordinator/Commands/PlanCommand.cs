@@ -40,7 +40,7 @@ internal sealed class PlanCommand : Command
             var ports = _ports.Ports(parse);
             var launch = _launch.Settings(parse);
             using var loggers = ConsoleLogging.Create(LogLevel.Warning, parse.InvocationConfiguration.Error.WriteLine);
-            var launcher = await launch.CreateAsync(WorkerCommand.NextToCoordinator(), loggers.CreateLogger("portscan"), cancellationToken).ConfigureAwait(false);
+            var launcher = await launch.CreateAsync(WorkerCommand.NextToCoordinator(), loggers.CreateLogger("portscan"), null, cancellationToken).ConfigureAwait(false);
             var workers = parse.GetValue(_ports.Workers) ?? launcher.Cpus;
             var schedule = parse.GetValue(_ports.Schedule) ?? Schedule.Block;
             var targets = parse.GetValue(_targets) ?? [];

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using PortScan.Coordinator.Cli;
+using PortScan.Coordinator.Launching;
 using PortScan.Coordinator.Output;
 using PortScan.Coordinator.Scanning;
 using PortScan.Shared.Ports;
@@ -68,7 +69,8 @@ internal sealed class ScanCommand : Command, IHasHelpPage
     /// <summary>The line the root's help lists it with, without building its options.</summary>
     public const string Summary = "Scan the TCP and/or UDP ports of one or more targets, one worker process per slice of the hosts × ports";
 
-    public ScanCommand()
+    /// <param name="spare">A worker started as the coordinator started (<see cref="SpareWorker"/>), for the scan's first.</param>
+    public ScanCommand(SpareWorker? spare = null)
         : base("scan", Summary)
     {
         Add(_targets);
@@ -116,7 +118,7 @@ internal sealed class ScanCommand : Command, IHasHelpPage
             }
         });
         SetAction((parse, cancellationToken) =>
-            new ScanHandler(Settings(parse), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).RunAsync(cancellationToken));
+            new ScanHandler(Settings(parse), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, spare: spare).RunAsync(cancellationToken));
     }
 
     public HelpPage Help => new(

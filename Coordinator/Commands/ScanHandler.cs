@@ -17,7 +17,7 @@ namespace PortScan.Coordinator.Commands;
 /// A scan with a report file or --journal keeps a journal of its results until it is complete;
 /// <paramref name="resumed"/> is the journal of a scan <c>portscan resume</c> goes on with.
 /// </summary>
-internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, TextWriter stderr, JournalFile? resumed = null)
+internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, TextWriter stderr, JournalFile? resumed = null, SpareWorker? spare = null)
 {
     /// <summary>nmap's spelling for "this report goes to stdout" (<c>-oX -</c>).</summary>
     private const string StandardOutput = "-";
@@ -51,7 +51,7 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
         var lines = new ConsoleLines(stderr);
         using var loggers = ConsoleLogging.Create(settings.Verbosity, line => lines.WriteLine(stderr, line));
         var logger = loggers.CreateLogger("portscan");
-        var launcher = await settings.Launch.CreateAsync(worker, logger, cancellationToken).ConfigureAwait(false);
+        var launcher = await settings.Launch.CreateAsync(worker, logger, spare, cancellationToken).ConfigureAwait(false);
         var request = await RequestAsync(settings.Workers ?? launcher.Cpus, cancellationToken).ConfigureAwait(false);
         using var journal = await OpenJournalAsync(journalPath, request).ConfigureAwait(false);
         request = request with { Resumed = resumed?.Results };

@@ -34,7 +34,8 @@ public sealed record LaunchSettings(
     /// -w is the way to say more.
     /// </summary>
     /// <param name="worker">This machine's worker: run here, and by default the path on the other machines too.</param>
-    public async Task<IWorkerLauncher> CreateAsync(WorkerCommand worker, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="spare">A worker started before the command line was parsed, for a local scan's first worker.</param>
+    public async Task<IWorkerLauncher> CreateAsync(WorkerCommand worker, ILogger logger, SpareWorker? spare, CancellationToken cancellationToken)
     {
         var remoteWorker = RemoteWorker is { } path ? new WorkerCommand(path, []) : worker;
         switch (Kind)
@@ -50,7 +51,7 @@ public sealed record LaunchSettings(
                 }
                 return new SlurmLauncher(srun, SlurmArgs, cpus ?? 1, remoteWorker, logger);
             default:
-                return new LocalLauncher(worker, logger);
+                return new LocalLauncher(worker, logger, spare);
         }
     }
 

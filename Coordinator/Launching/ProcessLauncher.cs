@@ -41,13 +41,12 @@ public abstract class ProcessLauncher(ILogger logger) : IWorkerLauncher
     /// <param name="lastError">The last line on stderr, where ssh and srun say what went wrong.</param>
     protected virtual string? OwnFailure(int exitCode, bool spoke, string? host, string? lastError) => null;
 
-    public async Task RunAsync(WorkerAttempt attempt, IReadOnlyList<string> arguments, ChannelWriter<ScanEvent> events)
+    /// <summary>A process already started with <see cref="SpareArguments.Flag"/>, to take instead of starting one; null when there is none.</summary>
+    protected virtual Process? TakeSpare() => null;
+
+    /// <summary>How every process here is started: its stdin and stdout carry the protocol, stderr is relayed.</summary>
+    internal static ProcessStartInfo StartInfo(IReadOnlyList<string> commandLine)
     {
-        var run = attempt.Run;
-        var worker = run.Worker;
-        var host = HostFor(worker, attempt.Number);
-        run.Placed(new AttemptLaunch(Name, host));
-        var commandLine = CommandLine(worker, host, arguments);
         var startInfo = new ProcessStartInfo(commandLine[0])
         {
             UseShellExecute = false,
@@ -60,19 +59,42 @@ public abstract class ProcessLauncher(ILogger logger) : IWorkerLauncher
         {
             startInfo.ArgumentList.Add(argument);
         }
+        return startInfo;
+    }
 
-        using var process = new Process { StartInfo = startInfo };
-        try
+    public async Task RunAsync(WorkerAttempt attempt, IReadOnlyList<string> arguments, ChannelWriter<ScanEvent> events)
+    {
+        var run = attempt.Run;
+        var worker = run.Worker;
+        var host = HostFor(worker, attempt.Number);
+        run.Placed(new AttemptLaunch(Name, host));
+        var commandLine = CommandLine(worker, host, arguments);
+        var spare = TakeSpare();
+        using var process = spare ?? new Process { StartInfo = StartInfo(commandLine) };
+        if (spare is null)
         {
-            process.Start();
+            try
+            {
+                process.Start();
+            }
+            catch (Win32Exception e)
+            {
+                run.Finish(null);
+                await events.WriteAsync(new WorkerExited(run, $"cannot start {commandLine[0]}: {e.Message}")).ConfigureAwait(false);
+                return;
+            }
         }
-        catch (Win32Exception e)
+        else
         {
-            run.Finish(null);
-            await events.WriteAsync(new WorkerExited(run, $"cannot start {commandLine[0]}: {e.Message}")).ConfigureAwait(false);
-            return;
+            logger.LogDebug("worker {Worker}: runs in the spare worker started with the coordinator, pid {Pid}", worker, process.Id);
         }
-        run.Attach(new WorkerProcess(process));
+        var running = new WorkerProcess(process);
+        if (spare is not null)
+        {
+            // A spare that died meanwhile fails the write, and its exit is then handled as any worker's that said nothing.
+            _ = running.TryWrite(SpareArguments.Line(arguments));
+        }
+        run.Attach(running);
         await events.WriteAsync(new WorkerStarted(run)).ConfigureAwait(false);
 
         string? lastError = null;

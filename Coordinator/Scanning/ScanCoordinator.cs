@@ -81,9 +81,8 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         {
             Launch(slice, dynamic ? lane++ : slice.Slice.Worker);
         }
-        // The first parse sets up System.Text.Json's metadata (tens of ms): do it while the workers
-        // start, instead of after their first line arrives.
-        var warmUp = Task.Run(() => ProtocolCodec.TryParse(ProtocolCodec.Serialize(new DoneMessage(0, 0, 0, 0, 0)), out _, out _), CancellationToken.None);
+        // While the workers start, instead of after their first line arrives.
+        var warmUp = Task.Run(ProtocolCodec.WarmUp, CancellationToken.None);
 
         using var clockTimer = new PeriodicTimer(TickInterval);
         var clock = TickAsync(clockTimer, events.Writer);

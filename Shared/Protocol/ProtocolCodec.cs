@@ -7,7 +7,13 @@ namespace PortScan.Shared.Protocol;
 public static class ProtocolCodec
 {
     /// <summary>The version a worker announces in its hello; bumped on any incompatible change.</summary>
-    public const int Version = 8;
+    public const int Version = 9;
+
+    /// <summary>
+    /// The first parse sets up System.Text.Json's metadata for every message type (tens of ms): the
+    /// coordinator does it while its workers start. Once is enough; later calls cost microseconds.
+    /// </summary>
+    public static void WarmUp() => _ = TryParse(Serialize(new DoneMessage(0, 0, 0, 0, 0)), out _, out _);
 
     public static string Serialize(WorkerMessage message)
     {

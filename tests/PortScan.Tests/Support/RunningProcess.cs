@@ -54,7 +54,10 @@ public sealed partial class RunningProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static RunningProcess Start(string fileName, params string[] arguments)
+    public static RunningProcess Start(string fileName, params string[] arguments) => StartWith(new Dictionary<string, string>(), fileName, arguments);
+
+    /// <summary>Started with <paramref name="environment"/> added to the test's own.</summary>
+    public static RunningProcess StartWith(IReadOnlyDictionary<string, string> environment, string fileName, params string[] arguments)
     {
         _ = InterruptDispositionReset.Value;
         var startInfo = new ProcessStartInfo(fileName)
@@ -67,6 +70,10 @@ public sealed partial class RunningProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
         }
         return new RunningProcess(Process.Start(startInfo)!);
     }
