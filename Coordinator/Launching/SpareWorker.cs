@@ -9,7 +9,7 @@ namespace PortScan.Coordinator.Launching;
 /// A worker process started as the coordinator starts, before its command line is parsed, for the
 /// scan's first local worker to take (<see cref="SpareArguments"/>). The two .NET start-ups then
 /// run side by side on two cores instead of one after the other: a one-port scan is mostly start-up
-/// (docs/benchmarks.md, "Start-up"). Started on a thread-pool thread, so that the first
+/// (docs/benchmarks.md, "Start-up"). Started on a thread of its own, so that the first
 /// <see cref="Process.Start()"/> (loading System.Diagnostics.Process) does not hold up the parse either.
 /// A spare nobody takes is killed and waited for when disposed: it has done nothing yet.
 /// </summary>
@@ -22,7 +22,17 @@ public sealed class SpareWorker : IDisposable
     private SpareWorker(WorkerCommand command)
     {
         _command = command;
-        _starting = Task.Run(() => Start(command));
+        var started = new TaskCompletionSource<Process?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _starting = started.Task;
+        // A thread of its own, not the pool's, which the scan's own tasks keep busy at the moment it would matter.
+        new Thread(() =>
+        {
+            started.SetResult(Start(command));
+            // The spare answers within milliseconds of its launch: reading its lines must not wait for
+            // System.Text.Json's set-up, which the scan loop would otherwise begin only then.
+            ProtocolCodec.WarmUp();
+        })
+        { IsBackground = true, Name = "spare worker" }.Start();
     }
 
     /// <summary>
