@@ -3,8 +3,8 @@
 alternating keeps the comparison fair where hyperfine's one-command-after-another would not.
 Each round starts only after half a second with the CPUs at least 90 % idle (or after 30 s).
 Run it inside a private namespace whose only listener is 127.0.0.1:8080, as bench/startup.sh does:
-  unshare -rn sh -c 'ip link set lo up; python3 -m http.server 8080 --bind 127.0.0.1 & sleep 1;
-                     python3 bench/startup-alternating.py 40 BUILD_BEFORE BUILD_AFTER nmap; kill %1'
+  unshare -rn bash -c 'ip link set lo up; python3 -m http.server 8080 --bind 127.0.0.1 & listener=$!; sleep 1;
+                       python3 bench/startup-alternating.py 40 BUILD_BEFORE BUILD_AFTER nmap; kill $listener; wait $listener'
 A BUILD is a folder holding portscan and portscan-worker (dotnet publish Coordinator -o BUILD)."""
 import resource, statistics, subprocess, sys, time
 
