@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using PortScan.Shared.Ports;
 
 namespace PortScan.Shared.Work;
@@ -17,7 +18,22 @@ public sealed class WorkList
     /// </summary>
     public const int MaxCount = 100_000_000;
 
-    private readonly Dictionary<IPAddress, int> _index = [];
+    // Runs of consecutive addresses in scan order, sorted by address for a host's index by binary
+    // search: a sweep is one run, where a dictionary of its addresses took about 40 bytes a host.
+    private readonly HostRun[] _runs;
+
+    private readonly record struct HostRun(AddressFamily Family, long ScopeId, UInt128 First, int Count, int Index) : IComparable<HostRun>
+    {
+        public int CompareTo(HostRun other) =>
+            Family != other.Family ? Family.CompareTo(other.Family)
+            : ScopeId != other.ScopeId ? ScopeId.CompareTo(other.ScopeId)
+            : First.CompareTo(other.First);
+
+        public static HostRun Of(IPAddress address, int index) =>
+            new(address.AddressFamily, ScopeOf(address), AddressArithmetic.ToNumber(address), 1, index);
+
+        private static long ScopeOf(IPAddress address) => address.AddressFamily == AddressFamily.InterNetworkV6 ? address.ScopeId : 0;
+    }
 
     /// <param name="hosts">Distinct addresses, in scan order.</param>
     public WorkList(IReadOnlyList<IPAddress> hosts, PortSelection ports)
@@ -30,13 +46,28 @@ public sealed class WorkList
         {
             throw new ArgumentException($"{hosts.Count} hosts × {ports.Count} ports is more than {MaxCount:N0} host-ports");
         }
+        var runs = new List<HostRun>();
         for (var i = 0; i < hosts.Count; i++)
         {
-            if (!_index.TryAdd(hosts[i], i))
+            if (i > 0 && AddressArithmetic.Follows(hosts[i - 1], hosts[i]))
             {
-                throw new ArgumentException($"host {hosts[i]} is listed twice", nameof(hosts));
+                runs[^1] = runs[^1] with { Count = runs[^1].Count + 1 };
+            }
+            else
+            {
+                runs.Add(HostRun.Of(hosts[i], i));
             }
         }
+        runs.Sort();
+        for (var i = 1; i < runs.Count; i++)
+        {
+            var (before, run) = (runs[i - 1], runs[i]);
+            if (before.Family == run.Family && before.ScopeId == run.ScopeId && run.First - before.First < (UInt128)before.Count)
+            {
+                throw new ArgumentException($"host {AddressArithmetic.FromNumber(run.First, hosts[run.Index])} is listed twice", nameof(hosts));
+            }
+        }
+        _runs = [.. runs];
         Hosts = hosts;
         Ports = ports;
         Count = hosts.Count * ports.Count;
@@ -49,7 +80,33 @@ public sealed class WorkList
     public int Count { get; }
 
     /// <summary>The host's index, or -1 when it is not part of the scan.</summary>
-    public int HostIndex(IPAddress host) => _index.GetValueOrDefault(host, -1);
+    public int HostIndex(IPAddress host)
+    {
+        var key = HostRun.Of(host, 0);
+        // The last run that starts at or before the host.
+        int low = 0, high = _runs.Length - 1, found = -1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            if (_runs[middle].CompareTo(key) <= 0)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        if (found < 0)
+        {
+            return -1;
+        }
+        var run = _runs[found];
+        return run.Family == key.Family && run.ScopeId == key.ScopeId && key.First - run.First < (UInt128)run.Count
+            ? run.Index + (int)(key.First - run.First)
+            : -1;
+    }
 
     /// <summary>The position of a host-port, or -1 when the port is not part of the scan.</summary>
     public int PositionOf(int host, Transport transport, int port)
