@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using PortScan.Shared.Ports;
@@ -13,10 +14,18 @@ namespace PortScan.Shared.Work;
 public sealed class WorkList
 {
     /// <summary>
-    /// The coordinator keeps a byte of state a host-port; this bounds that memory (100 MB) and is
-    /// room for a /16 at nmap's top 1,000 ports or a /24 at every port.
+    /// The most host-ports one scan takes. Positions are <c>int</c>s, so the limit is below 2³¹; the
+    /// coordinator keeps about 1.1 bytes a host-port (a byte of state, and a bit a worker attempt of
+    /// which it was given), 2.3 GB at the limit, and a worker nothing a port (docs/benchmarks.md,
+    /// "Memory against host-ports"). Room for a /12 at nmap's top 1,000 ports, or 30,000 hosts at every port.
     /// </summary>
-    public const int MaxCount = 100_000_000;
+    public const int MaxCount = 2_000_000_000;
+
+    /// <summary>
+    /// The most hosts one scan takes: a /12. The coordinator keeps about 450 bytes a host and the
+    /// workers together about 1 KB (docs/benchmarks.md), a few GB at the limit.
+    /// </summary>
+    public const int MaxHosts = 1 << 20;
 
     // Runs of consecutive addresses in scan order, sorted by address for a host's index by binary
     // search: a sweep is one run, where a dictionary of its addresses took about 40 bytes a host.
@@ -42,9 +51,13 @@ public sealed class WorkList
         {
             throw new ArgumentException("a scan needs at least one host and one port");
         }
-        if ((long)hosts.Count * ports.Count > MaxCount)
+        if (hosts.Count > MaxHosts)
         {
-            throw new ArgumentException($"{hosts.Count} hosts × {ports.Count} ports is more than {MaxCount:N0} host-ports");
+            throw new ArgumentException($"{hosts.Count:N0} hosts are more than {MaxHosts:N0}");
+        }
+        if (TooMany(hosts.Count, ports.Count) is { } tooMany)
+        {
+            throw new ArgumentException(tooMany);
         }
         var runs = new List<HostRun>();
         for (var i = 0; i < hosts.Count; i++)
@@ -72,6 +85,12 @@ public sealed class WorkList
         Ports = ports;
         Count = hosts.Count * ports.Count;
     }
+
+    /// <summary>Why <paramref name="hosts"/> × <paramref name="ports"/> is more than a scan holds, in words for the user; null when it is not.</summary>
+    public static string? TooMany(int hosts, int ports) =>
+        (long)hosts * ports > MaxCount
+            ? string.Create(CultureInfo.InvariantCulture, $"{hosts:N0} hosts × {ports:N0} ports is more than the {MaxCount:N0} host-ports one scan holds; split the scan")
+            : null;
 
     public IReadOnlyList<IPAddress> Hosts { get; }
 
