@@ -52,6 +52,10 @@ internal sealed class PlanCommand : Command
             else
             {
                 var hosts = await TargetResolver.ResolveAllAsync(targets, [], null, cancellationToken).ConfigureAwait(false);
+                if (WorkList.TooMany(hosts.Count, ports.Count) is { } tooMany)
+                {
+                    throw new UsageException(tooMany);
+                }
                 slices = Write(output, new WorkList([.. hosts.Select(h => h.Address)], ports), workers, schedule);
             }
             if (launch.Kind != LaunchKind.Local)

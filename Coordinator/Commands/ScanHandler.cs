@@ -132,9 +132,9 @@ internal sealed class ScanHandler(ScanSettings settings, TextWriter stdout, Text
             ? [.. settings.Excludes, .. TargetFile.Read(excludeFile, Console.In)]
             : settings.Excludes;
         var hosts = await TargetResolver.ResolveAllAsync(targets, excludes, settings.Family, cancellationToken).ConfigureAwait(false);
-        if ((long)hosts.Count * settings.Ports.Count > WorkList.MaxCount)
+        if (WorkList.TooMany(hosts.Count, settings.Ports.Count) is { } tooMany)
         {
-            throw new UsageException($"{hosts.Count:N0} hosts × {settings.Ports.Count:N0} ports is more than the {WorkList.MaxCount:N0} host-ports one scan holds; split the scan");
+            throw new UsageException(tooMany);
         }
         var workers = (int)Math.Min(workersAsked, (long)hosts.Count * settings.Ports.Count);
         if (settings.Schedule.Problem(hosts.Count * settings.Ports.Count, workers) is { } problem)

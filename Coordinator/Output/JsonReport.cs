@@ -28,7 +28,8 @@ public sealed record JsonReport(
     {
         var (result, services) = (context.Result, context.Services);
         var request = result.Request;
-        var hosts = result.Hosts.Select(h => new JsonHost(
+        // Made one at a time as the document is written: a sweep's hosts are never all held as JSON at once.
+        var hosts = new MappedList<HostResult, JsonHost>(result.Hosts, h => new JsonHost(
             h.Target.Name,
             h.Target.Address.ToString(),
             new JsonCounts(h.Summary.Open, h.Summary.Closed, h.Summary.Filtered, h.Summary.OpenFiltered, h.Summary.Unscanned),
@@ -38,7 +39,7 @@ public sealed record JsonReport(
             [.. context.Shown.Of(h).Select(p => new JsonPort(
                 p.Port, p.Transport.ToWireName(), p.State.ToWireName(), p.Reason.ToWireName(), JsonService.Of(p, services, request.Version is not null), p.RttMs, p.Banner))],
             h.TimedOut,
-            result.Discovery is null ? null : new JsonStatus(h.Up ? "up" : "down", h.Reason.ToWireName()))).ToList();
+            result.Discovery is null ? null : new JsonStatus(h.Up ? "up" : "down", h.Reason.ToWireName())));
         var slices = result.Slices.Select(s =>
         {
             var unscanned = s.Unscanned > 0 ? s.UnscannedWork() : null;
@@ -66,7 +67,18 @@ public sealed record JsonReport(
     /// <summary>Microsecond precision: what a round-trip time measured in user space can honestly claim.</summary>
     private static double? Round(double? milliseconds) => milliseconds is { } value ? Math.Round(value, 3) : null;
 
-    public void Write(TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(this, JsonReportContext.Default.JsonReport));
+    /// <summary>
+    /// Streams the document into <paramref name="writer"/>: the serializer flushes its buffer as it
+    /// fills (its metadata mode; the generated fast path would build the whole document first).
+    /// </summary>
+    public void Write(TextWriter writer)
+    {
+        using (var stream = new TextWriterStream(writer))
+        {
+            JsonSerializer.Serialize(stream, this, JsonReportContext.Default.JsonReport);
+        }
+        writer.WriteLine();
+    }
 
     public static JsonReport Parse(string json) =>
         JsonSerializer.Deserialize(json, JsonReportContext.Default.JsonReport) ?? throw new JsonException("the document is null");
@@ -208,6 +220,6 @@ public sealed record JsonSegment(
     }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(JsonReport))]
 internal sealed partial class JsonReportContext : JsonSerializerContext;

@@ -24,15 +24,15 @@ public static class XmlReport
 
     public static void Write(TextWriter writer, ReportContext context)
     {
-        // Written to bytes first: over a TextWriter, XmlWriter would declare the writer's encoding
-        // (UTF-16 for a StringWriter); a report is always UTF-8.
-        using var buffer = new MemoryStream();
+        // Written as bytes: over a TextWriter, XmlWriter would declare the writer's encoding
+        // (UTF-16 for a StringWriter); a report is always UTF-8. Streamed, never built whole.
         var settings = new XmlWriterSettings { Indent = false, Encoding = new UTF8Encoding(false) };
-        using (var xml = XmlWriter.Create(buffer, settings))
+        using var stream = new TextWriterStream(writer);
+        using (var xml = XmlWriter.Create(stream, settings))
         {
             WriteDocument(xml, context);
         }
-        writer.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        writer.WriteLine();
     }
 
     private static void WriteDocument(XmlWriter xml, ReportContext context)

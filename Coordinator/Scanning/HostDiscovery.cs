@@ -5,6 +5,7 @@ using PortScan.Coordinator.Targets;
 using PortScan.Shared.Ports;
 using PortScan.Shared.Protocol;
 using PortScan.Shared.Slicing;
+using PortScan.Shared.Work;
 
 namespace PortScan.Coordinator.Scanning;
 
@@ -28,7 +29,7 @@ public sealed class HostDiscovery(IWorkerLauncher launcher, ILogger logger)
         // dynamic chunk ending between a host's two probes would break.
         var request = new ScanRequest(scan.Targets, probes, (int)Math.Min(scan.Workers, (long)scan.Targets.Count * probes.Count),
             scan.Probes, scan.MaxWorkerRestarts, Schedule.Block, Discover: true);
-        var found = new Findings(scan.Targets);
+        var found = new Findings(request.Work);
         var result = await new ScanCoordinator(launcher, logger).RunAsync(request, found, cancellationToken).ConfigureAwait(false);
         // A host whose worker failed before its host message still counts as up when one of its probes was answered.
         var hosts = result.Hosts.Select((host, i) => found.Hosts[i] ?? (host.Up ? new HostStatus(true, host.Reason, host.LatencyMs) : HostStatus.Down)).ToList();
@@ -59,15 +60,13 @@ public sealed class HostDiscovery(IWorkerLauncher launcher, ILogger logger)
     }
 
     /// <summary>What the workers said of each host; an up from any worker stands.</summary>
-    private sealed class Findings(IReadOnlyList<ResolvedTarget> targets) : IScanObserver
+    private sealed class Findings(WorkList work) : IScanObserver
     {
-        private readonly Dictionary<ResolvedTarget, int> _index = targets.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i);
-
-        public HostStatus?[] Hosts { get; } = new HostStatus?[targets.Count];
+        public HostStatus?[] Hosts { get; } = new HostStatus?[work.Hosts.Count];
 
         public void HostFound(ResolvedTarget host, bool up, PortReason reason, double? rttMs)
         {
-            var i = _index[host];
+            var i = work.HostIndex(host.Address);
             if (Hosts[i] is not { Up: true })
             {
                 Hosts[i] = up ? new HostStatus(true, reason, rttMs) : HostStatus.Down;

@@ -1,5 +1,3 @@
-using PortScan.Shared.Protocol;
-
 namespace PortScan.Coordinator.Scanning;
 
 /// <summary>
@@ -18,27 +16,13 @@ namespace PortScan.Coordinator.Scanning;
 /// <param name="Tries">The most tries a silent port got.</param>
 public sealed record HostNetwork(double? SrttMs, double? RttVarMs, int TimeoutMs, int RttSamples, int Probes, int Retries, int Drops, int Tries)
 {
-    /// <summary>Each host (by index in the scan) that some worker sent timing for; hosts without any are absent.</summary>
-    public static IReadOnlyDictionary<int, HostNetwork> ByHost(IEnumerable<SliceTracker> slices)
+    /// <summary>The host's figures from the latest timing of each worker process that sent one; null when none did.</summary>
+    public static HostNetwork? Of(IReadOnlyCollection<TimingFigures> timings)
     {
-        var byHost = new Dictionary<int, List<TimingMessage>>();
-        // A process's timings run on over the chunks it does under the dynamic schedule: each process once.
-        foreach (var run in slices.SelectMany(s => s.Attempts).Select(a => a.Run).Distinct())
+        if (timings.Count == 0)
         {
-            foreach (var (host, timing) in run.Timings)
-            {
-                if (!byHost.TryGetValue(host, out var timings))
-                {
-                    byHost[host] = timings = [];
-                }
-                timings.Add(timing);
-            }
+            return null;
         }
-        return byHost.ToDictionary(pair => pair.Key, pair => Of(pair.Value));
-    }
-
-    private static HostNetwork Of(List<TimingMessage> timings)
-    {
         var pooled = Pool(timings);
         var timed = pooled.RttSamples > 0;
         return new HostNetwork(timed ? pooled.SrttMs : null, timed ? pooled.RttVarMs : null, pooled.TimeoutMs,
@@ -50,9 +34,9 @@ public sealed record HostNetwork(double? SrttMs, double? RttVarMs, int TimeoutMs
     /// figures of the worker that timed the most answers. What the reports show, and the hint the
     /// coordinator passes to a worker about what the others saw.
     /// </summary>
-    public static TimingMessage Pool(IReadOnlyCollection<TimingMessage> timings)
+    public static TimingFigures Pool(IReadOnlyCollection<TimingFigures> timings)
     {
-        var best = timings.MaxBy(t => t.RttSamples)!;
+        var best = timings.MaxBy(t => t.RttSamples);
         return best with
         {
             RttSamples = timings.Sum(t => t.RttSamples),

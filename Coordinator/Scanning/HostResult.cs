@@ -12,12 +12,11 @@ public sealed class HostResult
     /// <summary>Host discovery's finding; null when the host was scanned without it.</summary>
     private HostStatus? _status;
 
-    internal HostResult(ScanResult result, ResolvedTarget target, int index, HostNetwork? network, bool timedOut)
+    internal HostResult(ScanResult result, ResolvedTarget target, int index, bool timedOut)
     {
         _result = result;
         _index = index;
         Target = target;
-        Network = network;
         TimedOut = timedOut;
         // One pass over the host's ports (65,535 a transport in a full scan), counting each transport apart.
         var counts = new int[2, (int)PortState.OpenFiltered + 1];
@@ -27,11 +26,12 @@ public sealed class HostResult
         }
         ScanSummary Of(int t) => new(counts[t, (int)PortState.Open], counts[t, (int)PortState.Closed],
             counts[t, (int)PortState.Filtered], counts[t, (int)PortState.OpenFiltered], counts[t, (int)PortState.Unscanned]);
-        _summaries = [Of((int)Transport.Tcp), Of((int)Transport.Udp)];
-        Summary = Of((int)Transport.Tcp) + Of((int)Transport.Udp);
+        (_tcp, _udp) = (Of((int)Transport.Tcp), Of((int)Transport.Udp));
     }
 
-    private readonly ScanSummary[] _summaries;
+    // Each transport's counts, in the object itself: a sweep holds one of these a host.
+    private readonly ScanSummary _tcp;
+    private readonly ScanSummary _udp;
 
     private HostResult(ScanResult result, ResolvedTarget target, HostStatus status)
     {
@@ -41,8 +41,7 @@ public sealed class HostResult
         Target = target;
         var ports = result.Request.Ports;
         ScanSummary Of(Transport t) => new(0, 0, 0, 0, result.PingSweep ? 0 : ports[t].Count);
-        _summaries = [Of(Transport.Tcp), Of(Transport.Udp)];
-        Summary = _summaries[0] + _summaries[1];
+        (_tcp, _udp) = (Of(Transport.Tcp), Of(Transport.Udp));
     }
 
     /// <summary>
@@ -66,7 +65,7 @@ public sealed class HostResult
 
     public ResolvedTarget Target { get; }
 
-    public ScanSummary Summary { get; }
+    public ScanSummary Summary => _tcp + _udp;
 
     /// <summary>--host-timeout gave this host up: its unscanned ports are so for that reason (<see cref="SliceTracker.HostTimeoutReason"/>).</summary>
     public bool TimedOut { get; }
@@ -74,11 +73,11 @@ public sealed class HostResult
     /// <summary>-sV was asked for: the reports show what version detection found.</summary>
     public bool VersionScanned => _result.Request.Version is not null;
 
-    /// <summary>Round-trip times and probe counts for this host; null when no worker sent any.</summary>
-    public HostNetwork? Network { get; }
+    /// <summary>Round-trip times and probe counts for this host; null when no worker sent any. Pooled when asked, not kept.</summary>
+    public HostNetwork? Network => PortsScanned ? _result.NetworkOf(_index) : null;
 
     /// <summary>The counts of one transport's ports.</summary>
-    public ScanSummary SummaryOf(Transport transport) => _summaries[(int)transport];
+    public ScanSummary SummaryOf(Transport transport) => transport == Transport.Tcp ? _tcp : _udp;
 
     /// <summary>
     /// Up, in nmap's sense, when any port answered (open or closed). A scan without a ping cannot

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
@@ -25,7 +26,8 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
     // The scan under way (one at a time), for passing one worker's timing of a host on to the others.
     private SliceTracker[] _slices = [];
     private readonly List<WorkerRun> _runs = [];
-    private readonly HashSet<int> _hinted = [];
+    // Hosts (by index) whose first round-trip time was passed on: a bit a host, not a set entry.
+    private BitArray _hinted = new(0);
     private readonly HashSet<int> _timedOut = [];
     private ProgressCounts _counts = null!;
 
@@ -37,7 +39,7 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         var dynamic = request.Schedule.Kind == ScheduleKind.Dynamic;
         _slices = slices;
         _runs.Clear();
-        _hinted.Clear();
+        _hinted = new BitArray(request.Targets.Count);
         _timedOut.Clear();
         _counts = new ProgressCounts(request);
         request.Resumed?.Restore(request, slices, _counts);
@@ -476,12 +478,12 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
         // ports has nothing to time the host by, and would wait the initial timeout for every
         // probe), and its losses (a slice with few answering ports cannot see them), each as what
         // all the other workers have seen together.
-        if ((timing.RttSamples > 0 && _hinted.Add(host)) || timing.Drops > 0)
+        if ((timing.RttSamples > 0 && FirstTimed(host)) || timing.Drops > 0)
         {
             // Only the workers scanning this host now: in a sweep most workers never see it.
             foreach (var other in Running().Where(a => a.Run != attempt.Run && a.Slice.CoversHost(host)).ToList())
             {
-                if (Pooled(host, _runs.Where(r => r != other.Run)) is { } hint)
+                if (Pooled(host, _runs.Where(r => r != other.Run)) is { } pooled && pooled.ToMessage(timing.Target) is var hint)
                 {
                     logger.LogDebug("worker {Worker}: told what the other workers saw of {Target}: srtt {Srtt:0.###} ms, {Drops} drops in {Probes} probes",
                         other.WorkerId, timing.Target, hint.SrttMs, hint.Drops, hint.Probes);
@@ -493,6 +495,17 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
                 }
             }
         }
+    }
+
+    /// <summary>True the first time a host's round-trip time comes: only then is it news for the other workers.</summary>
+    private bool FirstTimed(int host)
+    {
+        if (_hinted[host])
+        {
+            return false;
+        }
+        _hinted[host] = true;
+        return true;
     }
 
     /// <summary>
@@ -537,9 +550,16 @@ public sealed class ScanCoordinator(IWorkerLauncher launcher, ILogger logger)
     private IEnumerable<WorkerAttempt> Running() => _runs.Where(r => !r.Exited).Select(r => r.Current);
 
     /// <summary>The latest timing of each given worker process for a host, as one; null when none has any.</summary>
-    private static TimingMessage? Pooled(int host, IEnumerable<WorkerRun> runs)
+    private static TimingFigures? Pooled(int host, IEnumerable<WorkerRun> runs)
     {
-        var timings = runs.Select(r => r.Timings.GetValueOrDefault(host)).OfType<TimingMessage>().ToList();
+        var timings = new List<TimingFigures>();
+        foreach (var run in runs)
+        {
+            if (run.Timings.TryGetValue(host, out var timing))
+            {
+                timings.Add(timing);
+            }
+        }
         return timings.Count == 0 ? null : HostNetwork.Pool(timings);
     }
 

@@ -13,10 +13,10 @@ public sealed class ScanResult
         Interrupted = interrupted;
         Slices = slices;
         _bounds = [.. slices.Select(s => s.Slice.Bounds)];
+        _runs = Runs(slices);
         Summary = ScanSummary.Of(slices);
-        var networks = HostNetwork.ByHost(slices);
         var timedOut = slices.SelectMany(s => s.TimedOutHosts).ToHashSet();
-        Hosts = [.. request.Targets.Select((target, index) => new HostResult(this, target, index, networks.GetValueOrDefault(index), timedOut.Contains(index)))];
+        Hosts = [.. request.Targets.Select((target, index) => new HostResult(this, target, index, timedOut.Contains(index)))];
     }
 
     /// <summary>
@@ -35,15 +35,26 @@ public sealed class ScanResult
         Interrupted = discovery.Interrupted || live?.Interrupted == true;
         Slices = live?.Slices ?? [];
         _bounds = [.. Slices.Select(s => s.Slice.Bounds)];
+        _runs = Runs(Slices);
         _discoveryComplete = discovery.Complete;
-        var liveHosts = (live?.Hosts ?? []).ToDictionary(h => h.Target);
-        Hosts = [.. all.Targets.Select((target, i) => liveHosts.GetValueOrDefault(target) is { } host
-            ? host.Discovered(discovery.Hosts[i])
-            : HostResult.Unscanned(this, target, discovery.Hosts[i]))];
+        // The live scan's hosts are those found up, in the same order: one walk pairs them, without a dictionary of them all.
+        var liveHosts = live?.Hosts ?? [];
+        var next = 0;
+        var hosts = new HostResult[all.Targets.Count];
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            hosts[i] = next < liveHosts.Count && liveHosts[next].Target == all.Targets[i]
+                ? liveHosts[next++].Discovered(discovery.Hosts[i])
+                : HostResult.Unscanned(this, all.Targets[i], discovery.Hosts[i]);
+        }
+        Hosts = hosts;
         Summary = Hosts.Aggregate(new ScanSummary(0, 0, 0, 0, 0), (sum, host) => sum + host.Summary);
     }
 
     private readonly SliceBounds[] _bounds;
+
+    // Every worker process of the scan, each once, in the order of the slices' attempts: where a host's timing is looked up.
+    private readonly WorkerRun[] _runs;
     private readonly bool _discoveryComplete = true;
 
     /// <summary>-sn: host discovery alone, no port scanned; the reports list the hosts and their status.</summary>
@@ -72,6 +83,26 @@ public sealed class ScanResult
     public bool Complete => !Interrupted && _discoveryComplete && Slices.All(s => s.Pending == 0);
 
     public double PortsPerSecond => Elapsed.TotalSeconds > 0 ? Summary.Scanned / Elapsed.TotalSeconds : 0;
+
+    /// <summary>
+    /// What the network did to host <paramref name="host"/> (by index in this scan), pooled from the
+    /// latest timing of each process that sent one; null when none did. Made when a report asks, not kept a host.
+    /// </summary>
+    internal HostNetwork? NetworkOf(int host)
+    {
+        List<TimingFigures>? timings = null;
+        foreach (var run in _runs)
+        {
+            if (run.Timings.TryGetValue(host, out var timing))
+            {
+                (timings ??= []).Add(timing);
+            }
+        }
+        return timings is null ? null : HostNetwork.Of(timings);
+    }
+
+    /// <summary>A process's timings run on over the chunks it does under the dynamic schedule: each process once.</summary>
+    private static WorkerRun[] Runs(IEnumerable<SliceTracker> slices) => [.. slices.SelectMany(s => s.Attempts).Select(a => a.Run).Distinct()];
 
     /// <summary>The index of the slice that holds a position of the work list.</summary>
     internal int SliceAt(int position) => SlicePlanner.SliceOf(_bounds, position);

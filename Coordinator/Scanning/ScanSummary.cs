@@ -1,8 +1,8 @@
 namespace PortScan.Coordinator.Scanning;
 
-/// <summary>Totals over all slices. The five counts always add up to the ports requested.</summary>
+/// <summary>Totals over all slices, or one host's (a value: a sweep holds two a host). The five counts always add up to the ports requested.</summary>
 /// <param name="OpenFiltered">UDP ports that stayed silent through every retry (nmap's open|filtered).</param>
-public sealed record ScanSummary(int Open, int Closed, int Filtered, int OpenFiltered, int Unscanned)
+public readonly record struct ScanSummary(int Open, int Closed, int Filtered, int OpenFiltered, int Unscanned)
 {
     public int Total => Scanned + Unscanned;
     public int Scanned => Open + Closed + Filtered + OpenFiltered;

@@ -15,7 +15,7 @@ public sealed class WorkerRun(int worker, WorkerAttempt first)
 {
     private readonly Lock _lock = new();
     private IRunningWorker? _process;
-    private readonly Dictionary<int, TimingMessage> _timings = [];
+    private readonly Dictionary<int, TimingFigures> _timings = [];
     private readonly long _begun = Stopwatch.GetTimestamp();
 
     public int Worker { get; } = worker;
@@ -55,12 +55,12 @@ public sealed class WorkerRun(int worker, WorkerAttempt first)
     /// What the network did to each host it scanned (by index in the scan's hosts), as it last said.
     /// A process's figures run on over its chunks, so they are kept here, once a process, and not added up a chunk at a time.
     /// </summary>
-    public IReadOnlyDictionary<int, TimingMessage> Timings => _timings;
+    public IReadOnlyDictionary<int, TimingFigures> Timings => _timings;
 
     public void Heard() => LastHeard = Stopwatch.GetTimestamp();
 
     /// <summary>A worker may say it more than once for a host; its latest word counts.</summary>
-    public void RecordTiming(int host, TimingMessage timing) => _timings[host] = timing;
+    public void RecordTiming(int host, TimingMessage timing) => _timings[host] = TimingFigures.Of(timing);
 
     /// <summary>Recorded by the launcher before it starts the worker.</summary>
     public void Placed(AttemptLaunch launch) => Launch = launch;

@@ -71,12 +71,12 @@ public static class TargetResolver
         if (target.HostName is not { } name)
         {
             // Literals, blocks and ranges are named by their address: only host names are names.
-            return [.. target.Addresses.Select(a => new ResolvedTarget(a.ToString(), a))];
+            return [.. target.Addresses.Select(ResolvedTarget.Of)];
         }
         var address = await LookUpAsync(name, family, cancellationToken).ConfigureAwait(false);
         return target.Prefix is null
             ? [new ResolvedTarget(target.Text, address)]
-            : [.. TargetSpecification.Block(target.Text, address, target.Prefix).Select(a => new ResolvedTarget(a.ToString(), a))];
+            : [.. TargetSpecification.Block(target.Text, address, target.Prefix).Select(ResolvedTarget.Of)];
     }
 
     private static async Task<IPAddress> LookUpAsync(string name, AddressFamily? family, CancellationToken cancellationToken)

@@ -14,11 +14,11 @@ namespace PortScan.Coordinator.Targets;
 /// </summary>
 public sealed record TargetSpecification(string Text, string? HostName, int? Prefix, IReadOnlyList<IPAddress> Addresses)
 {
-    /// <summary>
-    /// The most hosts one scan takes: a /16. Each worker holds one small object a host of its
-    /// slice, and the coordinator a byte a host-port (see <see cref="WorkList.MaxCount"/>).
-    /// </summary>
-    public const int MaxHosts = 65_536;
+    /// <summary>The most hosts one scan takes, a /12 (see <see cref="WorkList.MaxHosts"/>).</summary>
+    public const int MaxHosts = WorkList.MaxHosts;
+
+    // A block of more addresses than MaxHosts is refused by its prefix.
+    private static readonly int MaxHostBits = int.Log2(MaxHosts);
 
     public static TargetSpecification Parse(string text)
     {
@@ -107,9 +107,9 @@ public sealed record TargetSpecification(string Text, string? HostName, int? Pre
             throw new UsageException($"'{text}': an {(bits == 32 ? "IPv4" : "IPv6")} prefix is at most /{bits}");
         }
         var hostBits = bits - length;
-        if (hostBits > 16)
+        if (hostBits > MaxHostBits)
         {
-            throw new UsageException($"'{text}' is more than {MaxHosts:N0} addresses; a scan takes at most a /{bits - 16}");
+            throw new UsageException($"'{text}' is more than {MaxHosts:N0} addresses; a scan takes at most a /{bits - MaxHostBits}");
         }
         var size = 1 << hostBits;
         var first = AddressArithmetic.ToNumber(address) & ~(UInt128)(size - 1);

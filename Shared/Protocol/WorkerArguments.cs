@@ -151,7 +151,7 @@ public sealed record WorkerArguments(WorkSet Work, ProbeSettings Probes, int Wor
                 case "--target" when hosts is not null:
                     throw new FormatException("every --target needs its --ports");
                 case "--target":
-                    hosts = HostList.TryParse(value, WorkList.MaxCount, out var parsed, out var hostError)
+                    hosts = HostList.TryParse(value, WorkList.MaxHosts, out var parsed, out var hostError)
                         ? parsed
                         : throw new FormatException($"--target: {hostError} (the coordinator resolves names)");
                     break;

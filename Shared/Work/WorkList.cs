@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using PortScan.Shared.Ports;
 
 namespace PortScan.Shared.Work;
@@ -12,12 +14,35 @@ namespace PortScan.Shared.Work;
 public sealed class WorkList
 {
     /// <summary>
-    /// The coordinator keeps a byte of state a host-port; this bounds that memory (100 MB) and is
-    /// room for a /16 at nmap's top 1,000 ports or a /24 at every port.
+    /// The most host-ports one scan takes. Positions are <c>int</c>s, so the limit is below 2³¹; the
+    /// coordinator keeps about 1.1 bytes a host-port (a byte of state, and a bit a worker attempt of
+    /// which it was given), 2.3 GB at the limit, and a worker nothing a port (docs/benchmarks.md,
+    /// "Memory against host-ports"). Room for a /12 at nmap's top 1,000 ports, or 30,000 hosts at every port.
     /// </summary>
-    public const int MaxCount = 100_000_000;
+    public const int MaxCount = 2_000_000_000;
 
-    private readonly Dictionary<IPAddress, int> _index = [];
+    /// <summary>
+    /// The most hosts one scan takes: a /12. The coordinator keeps about 450 bytes a host and the
+    /// workers together about 1 KB (docs/benchmarks.md), a few GB at the limit.
+    /// </summary>
+    public const int MaxHosts = 1 << 20;
+
+    // Runs of consecutive addresses in scan order, sorted by address for a host's index by binary
+    // search: a sweep is one run, where a dictionary of its addresses took about 40 bytes a host.
+    private readonly HostRun[] _runs;
+
+    private readonly record struct HostRun(AddressFamily Family, long ScopeId, UInt128 First, int Count, int Index) : IComparable<HostRun>
+    {
+        public int CompareTo(HostRun other) =>
+            Family != other.Family ? Family.CompareTo(other.Family)
+            : ScopeId != other.ScopeId ? ScopeId.CompareTo(other.ScopeId)
+            : First.CompareTo(other.First);
+
+        public static HostRun Of(IPAddress address, int index) =>
+            new(address.AddressFamily, ScopeOf(address), AddressArithmetic.ToNumber(address), 1, index);
+
+        private static long ScopeOf(IPAddress address) => address.AddressFamily == AddressFamily.InterNetworkV6 ? address.ScopeId : 0;
+    }
 
     /// <param name="hosts">Distinct addresses, in scan order.</param>
     public WorkList(IReadOnlyList<IPAddress> hosts, PortSelection ports)
@@ -26,21 +51,46 @@ public sealed class WorkList
         {
             throw new ArgumentException("a scan needs at least one host and one port");
         }
-        if ((long)hosts.Count * ports.Count > MaxCount)
+        if (hosts.Count > MaxHosts)
         {
-            throw new ArgumentException($"{hosts.Count} hosts × {ports.Count} ports is more than {MaxCount:N0} host-ports");
+            throw new ArgumentException($"{hosts.Count:N0} hosts are more than {MaxHosts:N0}");
         }
+        if (TooMany(hosts.Count, ports.Count) is { } tooMany)
+        {
+            throw new ArgumentException(tooMany);
+        }
+        var runs = new List<HostRun>();
         for (var i = 0; i < hosts.Count; i++)
         {
-            if (!_index.TryAdd(hosts[i], i))
+            if (i > 0 && AddressArithmetic.Follows(hosts[i - 1], hosts[i]))
             {
-                throw new ArgumentException($"host {hosts[i]} is listed twice", nameof(hosts));
+                runs[^1] = runs[^1] with { Count = runs[^1].Count + 1 };
+            }
+            else
+            {
+                runs.Add(HostRun.Of(hosts[i], i));
             }
         }
+        runs.Sort();
+        for (var i = 1; i < runs.Count; i++)
+        {
+            var (before, run) = (runs[i - 1], runs[i]);
+            if (before.Family == run.Family && before.ScopeId == run.ScopeId && run.First - before.First < (UInt128)before.Count)
+            {
+                throw new ArgumentException($"host {AddressArithmetic.FromNumber(run.First, hosts[run.Index])} is listed twice", nameof(hosts));
+            }
+        }
+        _runs = [.. runs];
         Hosts = hosts;
         Ports = ports;
         Count = hosts.Count * ports.Count;
     }
+
+    /// <summary>Why <paramref name="hosts"/> × <paramref name="ports"/> is more than a scan holds, in words for the user; null when it is not.</summary>
+    public static string? TooMany(int hosts, int ports) =>
+        (long)hosts * ports > MaxCount
+            ? string.Create(CultureInfo.InvariantCulture, $"{hosts:N0} hosts × {ports:N0} ports is more than the {MaxCount:N0} host-ports one scan holds; split the scan")
+            : null;
 
     public IReadOnlyList<IPAddress> Hosts { get; }
 
@@ -49,7 +99,33 @@ public sealed class WorkList
     public int Count { get; }
 
     /// <summary>The host's index, or -1 when it is not part of the scan.</summary>
-    public int HostIndex(IPAddress host) => _index.GetValueOrDefault(host, -1);
+    public int HostIndex(IPAddress host)
+    {
+        var key = HostRun.Of(host, 0);
+        // The last run that starts at or before the host.
+        int low = 0, high = _runs.Length - 1, found = -1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            if (_runs[middle].CompareTo(key) <= 0)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        if (found < 0)
+        {
+            return -1;
+        }
+        var run = _runs[found];
+        return run.Family == key.Family && run.ScopeId == key.ScopeId && key.First - run.First < (UInt128)run.Count
+            ? run.Index + (int)(key.First - run.First)
+            : -1;
+    }
 
     /// <summary>The position of a host-port, or -1 when the port is not part of the scan.</summary>
     public int PositionOf(int host, Transport transport, int port)

@@ -71,7 +71,7 @@ public sealed class WorkSet : IEquatable<WorkSet>
                 error = $"'{part}' is not a host list and a port set";
                 return false;
             }
-            if (!HostList.TryParse(part[..space], WorkList.MaxCount, out var hosts, out error))
+            if (!HostList.TryParse(part[..space], WorkList.MaxHosts, out var hosts, out error))
             {
                 return false;
             }

@@ -47,6 +47,8 @@ public class CliTests
         new[] { "plan", "--start-port", "9", "--end-port", "8" },
         new[] { "plan", "-w", "0" },
         new[] { "plan", "--bogus" },
+        new[] { "plan", "127.0.0.0/11", "-p", "1" },
+        new[] { "plan", "127.0.0.0/12", "-p", "1-1908" },
         new[] { "lab", "--open", "-1" },
         new[] { "lab", "--address", "198.18.0.1" },
         new[] { "sacn", "127.0.0.1" },
@@ -76,6 +78,17 @@ public class CliTests
         rows.Length.ShouldBe(10);
         rows[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["0", "1", "50", "50", "1-50"]);
         rows[9].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["9", "451", "500", "50", "451-500"]);
+    }
+
+    [Test]
+    public async Task Plan_takes_a_twelfth_at_nmaps_top_thousand_ports_without_scanning_it()
+    {
+        var (exit, stdout, stderr) = await InProcessCli.RunAsync("plan", "127.0.0.0/12", "--top-ports", "1000", "-w", "4");
+
+        exit.ShouldBe(0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldStartWith("1,048,576 hosts × 1,000 ports: 1048576000 host-ports over 4 workers");
+        lines[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..4].ShouldBe(["3", "786432000", "1048575999", "262144000"]);
     }
 
     [Test]

@@ -48,7 +48,9 @@ public class TargetSpecificationTests
 
     [TestCase("127.0.0.0/33")]
     [TestCase("::1/129")]
-    [TestCase("127.0.0.0/15")]
+    [TestCase("127.0.0.0/11")]
+    [TestCase("::/107")]
+    [TestCase("10.0-16.*.*")]
     [TestCase("::/64")]
     [TestCase("127.0.0.1/")]
     [TestCase("127.0.0.1-300")]
@@ -63,6 +65,29 @@ public class TargetSpecificationTests
     {
         var error = Should.Throw<UsageException>(() => TargetSpecification.Parse(text));
         error.Message.ShouldNotContain('\n');
+    }
+
+    [Test]
+    public void A_twelfth_is_the_largest_block_a_scan_takes()
+    {
+        TargetSpecification.Parse("127.0.0.0/12").Addresses.Count.ShouldBe(1_048_576);
+        TargetSpecification.Parse("::/108").Addresses.Count.ShouldBe(1_048_576);
+        TargetSpecification.Parse("10.0-15.*.*").Addresses.Count.ShouldBe(1_048_576);
+
+        Should.Throw<UsageException>(() => TargetSpecification.Parse("127.0.0.0/11")).Message
+            .ShouldBe("'127.0.0.0/11' is more than 1,048,576 addresses; a scan takes at most a /12");
+        Should.Throw<UsageException>(() => TargetSpecification.Parse("::/107")).Message
+            .ShouldBe("'::/107' is more than 1,048,576 addresses; a scan takes at most a /108");
+        Should.Throw<UsageException>(() => TargetSpecification.Parse("10.0-16.*.*")).Message
+            .ShouldBe("'10.0-16.*.*' is 1,114,112 addresses; a scan takes at most 1,048,576");
+    }
+
+    [Test]
+    public async Task Targets_of_more_hosts_together_than_a_scan_takes_are_refused()
+    {
+        var error = await Should.ThrowAsync<UsageException>(() => TargetResolver.ResolveAllAsync(["127.0.0.0/12", "127.16.0.0"], [], null, CancellationToken.None));
+
+        error.Message.ShouldBe("the targets name more than 1,048,576 hosts; split the scan");
     }
 
     [Test]
